@@ -1,0 +1,1 @@
+"""lumbung_weather_alerts."""
