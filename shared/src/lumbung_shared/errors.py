@@ -40,7 +40,7 @@ class DomainError(Exception):
         return f"{self.code}: {self.message.en}"
 
 
-class NotFound(DomainError):
+class NotFoundError(DomainError):
     """The object does not exist, or the caller may not know that it does (BOLA: 404 not 403)."""
 
     def __init__(self, what_id: str, what_en: str) -> None:
@@ -51,14 +51,14 @@ class NotFound(DomainError):
         )
 
 
-class Conflict(DomainError):
+class ConflictError(DomainError):
     """The request clashes with the object's current state."""
 
     def __init__(self, code: str, message: Message, **extra: Any) -> None:
         super().__init__(code=code, message=message, status=409, extra=extra)
 
 
-class Forbidden(DomainError):
+class ForbiddenError(DomainError):
     """The caller is known but their role may not do this."""
 
     def __init__(self, message: Message | None = None) -> None:
