@@ -1,0 +1,228 @@
+"""The whole stack: Kafka, FerretDB, topics and the four services, on chosen ports.
+
+`make up` runs one stack on the default ports with data in the cache; each test session runs
+its own on free ports in a temporary folder, so tests never depend on (or disturb) a stack that
+someone started by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError
+from lumbung_shared.events import Topic
+
+from devstack.infra import FerretDB, KafkaBroker
+from devstack.paths import cache_dir, run_dir
+from devstack.processes import ManagedProcess, free_port, http_ok
+from devstack.progress import say, step
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """How to run one service: its package, env prefix and database."""
+
+    name: str
+    package: str
+    env_prefix: str
+
+
+SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec("listings", "lumbung_listings", "LISTINGS_"),
+    ServiceSpec("orders", "lumbung_orders", "ORDERS_"),
+    ServiceSpec("weather_alerts", "lumbung_weather_alerts", "WEATHER_ALERTS_"),
+    ServiceSpec("gateway", "lumbung_gateway", "GATEWAY_"),
+)
+SERVICE_NAMES = tuple(spec.name for spec in SERVICES)
+
+
+@dataclass
+class Ports:
+    """Every port the stack listens on (all on 127.0.0.1)."""
+
+    kafka: int = 9092
+    kafka_controller: int = 9093
+    mongo: int = 27017
+    gateway: int = 8000
+    listings: int = 8001
+    orders: int = 8002
+    weather_alerts: int = 8003
+
+    @classmethod
+    def free(cls) -> Ports:
+        """Fresh free ports, for a test session's private stack."""
+        return cls(**{f.name: free_port() for f in fields(cls)})
+
+    def of(self, service: str) -> int:
+        port: int = getattr(self, service)
+        return port
+
+
+@dataclass
+class Secrets:
+    """Keys the services share; made once per stack and kept with its data."""
+
+    internal_secret: str
+    jwt_keys: str
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> Secrets:
+        if path.exists():
+            return cls(**json.loads(path.read_text()))
+        made = cls(
+            internal_secret=secrets.token_urlsafe(32),
+            jwt_keys=f"k1:{secrets.token_urlsafe(32)}",
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(made.__dict__))
+        path.chmod(0o600)
+        return made
+
+
+@dataclass
+class Stack:
+    """One running (or stoppable) stack, described by its folders and ports."""
+
+    data_dir: Path
+    run_dir: Path
+    ports: Ports = field(default_factory=Ports)
+    partitions: int = 3
+    service_env: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.secrets = Secrets.load_or_create(self.data_dir / "secrets.json")
+        self.kafka = KafkaBroker(
+            self.ports.kafka, self.ports.kafka_controller, self.data_dir / "kafka", self.run_dir
+        )
+        self.mongo = FerretDB(self.ports.mongo, self.data_dir / "ferretdb", self.run_dir)
+
+    # -- infrastructure -------------------------------------------------------------------
+
+    def start_infra(self) -> None:
+        """Kafka and FerretDB up, topics created (idempotent)."""
+        self.mongo.start()
+        self.kafka.start()
+        with step(f"Creating topics ({self.partitions} partitions each)"):
+            asyncio.run(create_topics(self.kafka.bootstrap, self.partitions))
+
+    # -- services -------------------------------------------------------------------------
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports.of(service)}"
+
+    def env_for(self, service: str) -> dict[str, str]:
+        """The environment one service reads its settings from."""
+        spec = next(s for s in SERVICES if s.name == service)
+        p = spec.env_prefix
+        env = {
+            f"{p}KAFKA_BOOTSTRAP_SERVERS": self.kafka.bootstrap,
+            f"{p}MONGO_URL": self.mongo.url,
+            f"{p}MONGO_DATABASE": f"lumbung_{service}",
+            f"{p}INTERNAL_SECRET": self.secrets.internal_secret,
+            f"{p}OUTBOX_POLL_SECONDS": "0.2",
+        }
+        if service == "gateway":
+            env[f"{p}JWT_KEYS"] = self.secrets.jwt_keys
+            for upstream in ("listings", "orders", "weather_alerts"):
+                env[f"{p}{upstream.upper()}_URL"] = self.url(upstream)
+        env.update(self.service_env.get(service, {}))
+        return env
+
+    def process(self, service: str) -> ManagedProcess:
+        spec = next(s for s in SERVICES if s.name == service)
+        return ManagedProcess(
+            name=service,
+            command=[
+                sys.executable,
+                "-m",
+                "uvicorn",
+                f"{spec.package}.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.ports.of(service)),
+                "--no-access-log",
+                "--timeout-graceful-shutdown",
+                "10",
+            ],
+            log_path=self.run_dir / f"{service}.log",
+            pid_path=self.run_dir / f"{service}.pid",
+            env=self.env_for(service),
+        )
+
+    def start_service(self, service: str, timeout: float = 90) -> None:
+        """Start one service (unless running) and wait until `/readyz` answers 200."""
+        process = self.process(service)
+        if process.pid() is None:
+            process.start()
+        process.wait_until(lambda: http_ok(f"{self.url(service)}/readyz"), timeout, "readiness")
+
+    def start_services(self, services: tuple[str, ...] = SERVICE_NAMES) -> None:
+        for service in services:
+            with step(f"Starting {service} on {self.url(service)}"):
+                self.start_service(service)
+
+    def stop_service(self, service: str) -> None:
+        self.process(service).stop()
+
+    def up(self) -> None:
+        self.start_infra()
+        self.start_services()
+
+    def down(self) -> None:
+        """Stop exactly what this stack started, services first."""
+        for service in reversed(SERVICE_NAMES):
+            self.stop_service(service)
+        self.kafka.stop()
+        self.mongo.stop()
+
+    def status(self) -> dict[str, str]:
+        """Process state and readiness of every part."""
+        report = {}
+        for name, process in (("kafka", self.kafka.process), ("ferretdb", self.mongo.process)):
+            pid = process.pid()
+            report[name] = f"running (pid {pid})" if pid else "stopped"
+        for service in SERVICE_NAMES:
+            pid = self.process(service).pid()
+            ready = pid is not None and http_ok(f"{self.url(service)}/readyz")
+            state = "ready" if ready else "not ready"
+            report[service] = f"{state} (pid {pid}) {self.url(service)}" if pid else "stopped"
+        return report
+
+
+async def create_topics(bootstrap: str, partitions: int, wait_seconds: float = 60) -> None:
+    """Create every topic `lumbung_shared` declares that does not exist yet."""
+    deadline = asyncio.get_running_loop().time() + wait_seconds
+    while True:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+        try:
+            await admin.start()
+            existing = set(await admin.list_topics())
+            missing = [t for t in Topic if str(t) not in existing]
+            if missing:
+                await admin.create_topics(
+                    [NewTopic(str(t), partitions, 1) for t in missing], timeout_ms=30_000
+                )
+                say(f"created topics: {', '.join(str(t) for t in missing)}")
+            return
+        except KafkaError as exc:
+            if asyncio.get_running_loop().time() > deadline:
+                raise
+            say(f"Kafka not ready for topics yet ({type(exc).__name__}); retrying")
+            await asyncio.sleep(1)
+        finally:
+            await admin.close()
+
+
+def default_stack() -> Stack:
+    """The stack `make up` manages: default ports, data in the cache, PIDs in the clone."""
+    partitions = int(os.environ.get("LUMBUNG_TOPIC_PARTITIONS", "3"))
+    return Stack(data_dir=cache_dir() / "data", run_dir=run_dir(), partitions=partitions)

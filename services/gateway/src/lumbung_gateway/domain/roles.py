@@ -1,0 +1,63 @@
+"""Who a user is in the marketplace, and which of those roles anyone may claim for themselves.
+
+Self-registration must never hand out authority: farmers, fishers and buyers sign up on their
+own, while agency (government extension/fisheries staff with regional data access) and admin
+accounts are created by an admin. Keeping that rule here, next to the enum, means a new role is
+private until someone decides otherwise.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from lumbung_shared.errors import Message
+
+from lumbung_gateway.domain.errors import InvalidInputError
+
+
+class Role(StrEnum):
+    """A user's role; the value travels in the access token's `role` claim."""
+
+    FARMER = "farmer"
+    FISHER = "fisher"
+    BUYER = "buyer"
+    AGENCY = "agency"
+    ADMIN = "admin"
+
+
+SELF_REGISTRABLE_ROLES: frozenset[Role] = frozenset({Role.FARMER, Role.FISHER, Role.BUYER})
+"""Roles a person may pick on the public sign-up form."""
+
+SELLER_ROLES: frozenset[Role] = frozenset({Role.FARMER, Role.FISHER})
+"""Roles that may publish listings and receive orders."""
+
+
+def can_self_register(role: Role) -> bool:
+    """Whether `role` may be chosen on public sign-up (never agency or admin)."""
+    return role in SELF_REGISTRABLE_ROLES
+
+
+def is_seller(role: Role) -> bool:
+    """Whether `role` sells produce or catch."""
+    return role in SELLER_ROLES
+
+
+def parse_self_registration_role(value: str) -> Role:
+    """Turn sign-up input into a role, refusing unknown and privileged roles alike with a 422.
+
+    Both cases get the same message so the form does not advertise which privileged roles exist.
+    """
+    try:
+        role = Role(value)
+    except ValueError:
+        role = None
+    if role is None or not can_self_register(role):
+        raise InvalidInputError(
+            "invalid-role",
+            Message(
+                id="Peran harus salah satu dari: farmer (petani), fisher (nelayan), "
+                "buyer (pembeli).",
+                en="Role must be one of: farmer, fisher, buyer.",
+            ),
+        )
+    return role

@@ -1,0 +1,1 @@
+"""Kafka consumers and event builders of the listings service."""

@@ -1,0 +1,1 @@
+"""Repositories over the listings database (PyMongo async)."""

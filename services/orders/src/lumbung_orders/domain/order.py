@@ -1,0 +1,294 @@
+"""The `Order` aggregate: one seller's share of a checkout, from placement to completion.
+
+Each method checks the move against the state table, changes the order, appends a timeline
+entry and returns the events to emit. The caller saves the order and its events in one write
+(outbox), so an order never changes without telling the listings service to reserve or release
+stock, and never tells it without changing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Final, Self
+
+from lumbung_shared.errors import ConflictError, Message, NotFoundError
+from pydantic import BaseModel, ConfigDict
+
+from lumbung_orders.domain import payments
+from lumbung_orders.domain.events import (
+    OrderEvent,
+    OrderEventName,
+    SagaOutcome,
+    SagaReply,
+    event_for_state,
+)
+from lumbung_orders.domain.expiry import DEFAULT_CONFIRM_WITHIN, expires_at
+from lumbung_orders.domain.payments import PaymentMethod, PaymentStatus
+from lumbung_orders.domain.pricing import (
+    DeliveryRequest,
+    PlaceOrderRequest,
+    PricedLine,
+    PricedOrder,
+)
+from lumbung_orders.domain.states import Actor, OrderState, transition
+
+UNFULFILLED_ENDINGS: Final = frozenset(
+    {OrderState.REJECTED, OrderState.DECLINED, OrderState.CANCELLED, OrderState.EXPIRED}
+)
+"""Endings without delivery: money already paid for such an order must go back."""
+
+
+class TimelineEntry(BaseModel):
+    """One step of the order's history, shown to buyer and seller."""
+
+    model_config = ConfigDict(frozen=True)
+
+    state: OrderState
+    actor: Actor
+    actor_id: str | None = None
+    at: datetime
+    reason: str | None = None
+
+
+class Order(BaseModel):
+    """One seller's order with its state, payment, stock hold and history."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    order_id: str
+    buyer_id: str
+    seller_id: str
+    lines: tuple[PricedLine, ...]
+    total: int
+    delivery: DeliveryRequest
+    payment_method: PaymentMethod
+    note: str | None = None
+    state: OrderState = OrderState.PENDING
+    payment_status: PaymentStatus = PaymentStatus.UNPAID
+    refund_requested: bool = False
+    placed_at: datetime
+    reserved_at: datetime | None = None
+    expires_at: datetime | None = None
+    stock_held: bool = False
+    """True while the listings service holds stock for this order."""
+    reservation_seen: bool = False
+    """True once `stock.reserved` arrived, so a redelivered reply is recognised and ignored."""
+    rejection_reason: str | None = None
+    delivery_at_risk: bool = False
+    risk_alert_ids: list[str] = []
+    timeline: list[TimelineEntry] = []
+
+    @classmethod
+    def place(
+        cls,
+        *,
+        order_id: str,
+        buyer_id: str,
+        priced: PricedOrder,
+        request: PlaceOrderRequest,
+        at: datetime,
+    ) -> tuple[Self, list[OrderEvent]]:
+        """A new pending order and its `order.placed` event, which asks for stock."""
+        order = cls(
+            order_id=order_id,
+            buyer_id=buyer_id,
+            seller_id=priced.seller_id,
+            lines=priced.lines,
+            total=priced.total,
+            delivery=request.delivery,
+            payment_method=request.payment_method,
+            note=request.note,
+            placed_at=at,
+            timeline=[
+                TimelineEntry(state=OrderState.PENDING, actor=Actor.BUYER, actor_id=buyer_id, at=at)
+            ],
+        )
+        placed = order._event(
+            OrderEventName.PLACED, at, lines=order._stock_lines(), total=order.total
+        )
+        return order, [placed]
+
+    # The stock saga.
+
+    def on_stock_reserved(
+        self, at: datetime, confirm_within: timedelta = DEFAULT_CONFIRM_WITHIN
+    ) -> SagaReply:
+        """Apply `stock.reserved`: reserve a pending order, or give stock back if it is too late."""
+        if self.reservation_seen:
+            return SagaReply(SagaOutcome.IGNORED)
+        self.reservation_seen = True
+        if self.state is not OrderState.PENDING:
+            release = self._event(
+                OrderEventName.STOCK_RELEASE_REQUESTED, at, lines=self._stock_lines()
+            )
+            return SagaReply(SagaOutcome.RELEASE, [release])
+        self.stock_held = True
+        self.reserved_at, self.expires_at = at, expires_at(at, confirm_within)
+        events = self._move(OrderState.RESERVED, Actor.SYSTEM, None, at)
+        return SagaReply(SagaOutcome.APPLIED, events)
+
+    def on_stock_rejected(self, reason: str, at: datetime) -> SagaReply:
+        """Apply `stock.rejected`: a pending order is rejected; anything else ignores it."""
+        if self.state is not OrderState.PENDING:
+            return SagaReply(SagaOutcome.IGNORED)
+        self.rejection_reason = reason
+        return SagaReply(
+            SagaOutcome.APPLIED, self._move(OrderState.REJECTED, Actor.SYSTEM, None, at, reason)
+        )
+
+    # People acting on the order.
+
+    def confirm(self, actor: Actor, actor_id: str | None, at: datetime) -> list[OrderEvent]:
+        """The seller accepts the reserved order."""
+        return self._move(OrderState.CONFIRMED, actor, actor_id, at)
+
+    def decline(
+        self, actor: Actor, actor_id: str | None, at: datetime, reason: str | None = None
+    ) -> list[OrderEvent]:
+        """The seller turns the order down; stock goes back, paid money is refunded."""
+        return self._move(OrderState.DECLINED, actor, actor_id, at, reason)
+
+    def ship(self, actor: Actor, actor_id: str | None, at: datetime) -> list[OrderEvent]:
+        """The goods left the seller; from now on the buyer can no longer cancel."""
+        return self._move(OrderState.SHIPPED, actor, actor_id, at)
+
+    def deliver(self, actor: Actor, actor_id: str | None, at: datetime) -> list[OrderEvent]:
+        """The goods arrived; COD is paid at the door, and a paid order completes."""
+        events = self._move(OrderState.DELIVERED, actor, actor_id, at)
+        if (
+            payments.paid_on_delivery(self.payment_method)
+            and self.payment_status is PaymentStatus.UNPAID
+        ):
+            events += self._mark_paid(at, None)
+        return events + self._complete_if_done(at)
+
+    def cancel(
+        self, actor: Actor, actor_id: str | None, at: datetime, reason: str | None = None
+    ) -> list[OrderEvent]:
+        """The buyer (or an admin) calls the order off before shipping."""
+        return self._move(OrderState.CANCELLED, actor, actor_id, at, reason)
+
+    def expire(self, now: datetime) -> list[OrderEvent]:
+        """The seller did not confirm in time: the sweeper lets the reservation lapse."""
+        if (
+            self.state is OrderState.RESERVED
+            and self.expires_at is not None
+            and now < self.expires_at
+        ):
+            raise ConflictError(
+                "not-yet-expired",
+                Message(id="Pesanan belum kedaluwarsa.", en="The order has not expired yet."),
+                expires_at=self.expires_at.isoformat(),
+            )
+        return self._move(OrderState.EXPIRED, Actor.SYSTEM, None, now, "not-confirmed-in-time")
+
+    # Money.
+
+    def confirm_payment(
+        self, actor: Actor, actor_id: str | None, at: datetime, reference: str | None = None
+    ) -> list[OrderEvent]:
+        """An admin or the signed provider callback says the money arrived (repeats are no-ops)."""
+        if not payments.accept_payment(self.payment_method, self.payment_status, actor):
+            return []
+        events = self._mark_paid(at, reference)
+        if self.state in UNFULFILLED_ENDINGS:
+            return events + self._request_refund(at)
+        return events + self._complete_if_done(at)
+
+    def mark_refunded(self, actor: Actor, actor_id: str | None, at: datetime) -> list[OrderEvent]:
+        """The refund asked for by `payment.refund_requested` was made."""
+        payments.accept_refund(self.payment_status, self.refund_requested, actor)
+        self.payment_status = PaymentStatus.REFUNDED
+        return [self._event(OrderEventName.REFUNDED, at, actor=actor.value, actor_id=actor_id)]
+
+    # Sea alerts.
+
+    def flag_delivery_risk(self, alert_id: str, at: datetime) -> list[OrderEvent]:
+        """Record that `alert_id` threatens this catch order; emit only when the flag turns on."""
+        if alert_id in self.risk_alert_ids:
+            return []
+        self.risk_alert_ids.append(alert_id)
+        if self.delivery_at_risk:
+            return []
+        self.delivery_at_risk = True
+        return [self._event(OrderEventName.DELIVERY_AT_RISK, at, alert_id=alert_id)]
+
+    def clear_delivery_risk(self, alert_id: str, at: datetime) -> list[OrderEvent]:
+        """Forget `alert_id`; the flag clears once no alert still threatens the order."""
+        if alert_id not in self.risk_alert_ids:
+            return []
+        self.risk_alert_ids.remove(alert_id)
+        if self.risk_alert_ids:
+            return []
+        self.delivery_at_risk = False
+        return [self._event(OrderEventName.DELIVERY_RISK_CLEARED, at, alert_id=alert_id)]
+
+    # Internals.
+
+    def _move(
+        self,
+        target: OrderState,
+        actor: Actor,
+        actor_id: str | None,
+        at: datetime,
+        reason: str | None = None,
+    ) -> list[OrderEvent]:
+        """Check and apply one state change; release stock and request refunds it implies."""
+        self._authorize(actor, actor_id)
+        result = transition(self.state, target, actor)
+        self.state = target
+        self.timeline.append(
+            TimelineEntry(state=target, actor=actor, actor_id=actor_id, at=at, reason=reason)
+        )
+        data: dict[str, Any] = {
+            "previous_state": result.source.value,
+            "actor": actor.value,
+            "reason": reason,
+            "release_stock": result.releases_stock,
+        }
+        if result.releases_stock:
+            self.stock_held = False
+            data["lines"] = self._stock_lines()
+        events = [self._event(event_for_state(target), at, **data)]
+        if target in UNFULFILLED_ENDINGS:
+            events += self._request_refund(at)
+        return events
+
+    def _authorize(self, actor: Actor, actor_id: str | None) -> None:
+        """A buyer or seller may act only on their own orders; others see 404, not 403 (BOLA)."""
+        owner = {Actor.BUYER: self.buyer_id, Actor.SELLER: self.seller_id}.get(actor)
+        if owner is not None and actor_id != owner:
+            raise NotFoundError("Pesanan", "Order")
+
+    def _mark_paid(self, at: datetime, reference: str | None) -> list[OrderEvent]:
+        self.payment_status = PaymentStatus.PAID
+        return [
+            self._event(
+                OrderEventName.PAID, at, method=self.payment_method.value, reference=reference
+            )
+        ]
+
+    def _request_refund(self, at: datetime) -> list[OrderEvent]:
+        if not payments.needs_refund(self.payment_status) or self.refund_requested:
+            return []
+        self.refund_requested = True
+        return [
+            self._event(
+                OrderEventName.REFUND_REQUESTED,
+                at,
+                amount=self.total,
+                method=self.payment_method.value,
+            )
+        ]
+
+    def _complete_if_done(self, at: datetime) -> list[OrderEvent]:
+        if not payments.can_complete(self.state, self.payment_status):
+            return []
+        return self._move(OrderState.COMPLETED, Actor.SYSTEM, None, at)
+
+    def _stock_lines(self) -> list[dict[str, Any]]:
+        return [{"listing_id": line.listing_id, "quantity": line.quantity} for line in self.lines]
+
+    def _event(self, name: OrderEventName, at: datetime, **data: Any) -> OrderEvent:
+        common = {"buyer_id": self.buyer_id, "seller_id": self.seller_id, "state": self.state.value}
+        return OrderEvent(name=name, order_id=self.order_id, occurred_at=at, data=common | data)

@@ -1,0 +1,250 @@
+"""What a buyer may ask for at checkout, and what it costs.
+
+The client sends only listing ids and quantities; every price, title and seller comes from the
+listing snapshots this service keeps (fed by listing events), so a tampered client cannot set
+its own price. A cart may mix sellers; each seller ships and confirms separately, so the cart is
+split into one priced order per seller. All money is integer rupiah.
+
+Duplicate lines for the same listing are refused rather than merged: merging would hide a
+client bug, could step past the per-line quantity limit, and would break the one-to-one link
+between request lines and order lines that buyers see on their receipt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Annotated, Any, Final, Self
+
+from lumbung_shared.errors import DomainError, Message
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from lumbung_orders.domain.payments import PaymentMethod
+
+REGION_CODE_PATTERN: Final = r"^\d{2}\.\d{2}(\.\d{2})?$"
+"""Kemendagri regency (`NN.NN`) or district (`NN.NN.NN`) code: precise enough to deliver to."""
+
+ORIGIN_REGION_PATTERN: Final = r"^\d{2}(\.\d{2}){0,2}$"
+"""A listing's origin may be as coarse as a province (`NN`)."""
+
+MAX_ORDER_TOTAL: Final = 2**63 - 1
+"""Totals are stored as 64-bit integers; anything larger cannot be a real order anyway."""
+
+ACTIVE_LISTING_STATUS: Final = "active"
+"""Only listings in this status can be ordered; other statuses are kept as the listings service
+sends them (tolerant reader), so a new status there does not break snapshot parsing here."""
+
+ListingId = Annotated[str, Field(min_length=1, max_length=64)]
+Quantity = Annotated[int, Field(strict=True, ge=1, le=100_000)]
+Rupiah = Annotated[int, Field(strict=True, ge=0)]
+
+
+class DeliveryMethod(StrEnum):
+    """How the goods reach the buyer."""
+
+    PICKUP = "pickup"
+    SELLER_DELIVERY = "seller_delivery"
+    COURIER = "courier"
+
+
+class ListingKind(StrEnum):
+    """What sort of goods (as in `listing.*` events); only fresh catch is exposed to sea alerts."""
+
+    PRODUCE = "produce"
+    CATCH = "catch"
+    PROCESSED = "processed"
+
+
+class Unit(StrEnum):
+    """Selling units used by Indonesian farmers and fishers."""
+
+    KG = "kg"
+    TON = "ton"
+    EKOR = "ekor"
+    IKAT = "ikat"
+    KARUNG = "karung"
+    LITER = "liter"
+    BUAH = "buah"
+
+
+class OrderLineRequest(BaseModel):
+    """One line of the cart: which listing and how many units."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    listing_id: ListingId
+    quantity: Quantity
+
+
+class DeliveryRequest(BaseModel):
+    """Where and how to deliver; an address is needed unless the buyer picks up."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    method: DeliveryMethod
+    region_code: Annotated[str, Field(pattern=REGION_CODE_PATTERN)]
+    address: Annotated[str, Field(max_length=300)] = ""
+
+    @model_validator(mode="after")
+    def _address_unless_pickup(self) -> Self:
+        if self.method is not DeliveryMethod.PICKUP and not self.address:
+            raise ValueError("address is required unless the method is pickup")
+        return self
+
+
+class PlaceOrderRequest(BaseModel):
+    """The checkout body; the buyer comes from authentication, never from the body."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    lines: Annotated[list[OrderLineRequest], Field(min_length=1, max_length=50)]
+    delivery: DeliveryRequest
+    payment_method: PaymentMethod
+    note: Annotated[str, Field(max_length=500)] | None = None
+
+
+class ListingSnapshot(BaseModel):
+    """The orders service's copy of a listing, as of its `version`, used to price orders.
+
+    Field names follow the `listing.created`/`listing.updated` payload so a stored snapshot
+    validates directly; fields pricing does not need (stock, commodity, dates) are ignored.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    listing_id: ListingId
+    seller_id: str
+    title: str
+    kind: ListingKind
+    unit: Unit
+    price_per_unit: Rupiah
+    status: str
+    origin_region: Annotated[str, Field(pattern=ORIGIN_REGION_PATTERN)]
+    version: Annotated[int, Field(ge=0)]
+    min_order: Annotated[int, Field(ge=1)] | None = None
+
+
+class PricedLine(BaseModel):
+    """An order line frozen at the snapshot's price, so later price edits do not change it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    listing_id: str
+    listing_version: int
+    title: str
+    kind: ListingKind
+    unit: Unit
+    origin_region: str
+    quantity: int
+    price_per_unit: int
+    line_total: int
+
+
+class PricedOrder(BaseModel):
+    """One seller's share of a cart, priced; becomes one `Order`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    seller_id: str
+    lines: tuple[PricedLine, ...]
+    total: int
+
+
+def price_order(
+    request: PlaceOrderRequest,
+    snapshots: Mapping[str, ListingSnapshot],
+    *,
+    buyer_id: str | None = None,
+) -> list[PricedOrder]:
+    """Price every line from `snapshots` and split the cart into one order per seller.
+
+    Orders come out in the order their sellers first appear in the cart, lines in cart order.
+    Raises a 422 DomainError for a duplicate line, an unknown or inactive listing, a quantity
+    below the listing's minimum, the buyer's own listing (when `buyer_id` is given), or a total
+    too large to store.
+    """
+    by_seller: dict[str, list[PricedLine]] = {}
+    seen: set[str] = set()
+    for line in request.lines:
+        if line.listing_id in seen:
+            raise _unprocessable(
+                "duplicate-line",
+                Message(
+                    id="Satu produk hanya boleh muncul sekali dalam pesanan.",
+                    en="Each listing may appear only once in an order.",
+                ),
+                listing_id=line.listing_id,
+            )
+        seen.add(line.listing_id)
+        snapshot = _orderable(line, snapshots.get(line.listing_id), buyer_id)
+        by_seller.setdefault(snapshot.seller_id, []).append(_price_line(line, snapshot))
+    return [_priced_order(seller_id, lines) for seller_id, lines in by_seller.items()]
+
+
+def _orderable(
+    line: OrderLineRequest, snapshot: ListingSnapshot | None, buyer_id: str | None
+) -> ListingSnapshot:
+    """Return the snapshot if `line` may be ordered from it, else raise why not."""
+    listing_id = line.listing_id
+    if snapshot is None:
+        raise _unprocessable(
+            "listing-not-found",
+            Message(id="Produk tidak ditemukan.", en="Listing not found."),
+            listing_id=listing_id,
+        )
+    if snapshot.status != ACTIVE_LISTING_STATUS:
+        raise _unprocessable(
+            "listing-unavailable",
+            Message(id="Produk sedang tidak dijual.", en="This listing is not for sale now."),
+            listing_id=listing_id,
+            listing_status=snapshot.status,
+        )
+    if buyer_id is not None and snapshot.seller_id == buyer_id:
+        raise _unprocessable(
+            "own-listing",
+            Message(
+                id="Anda tidak dapat membeli produk sendiri.", en="You cannot buy your own listing."
+            ),
+            listing_id=listing_id,
+        )
+    minimum = snapshot.min_order
+    if minimum is not None and line.quantity < minimum:
+        raise _unprocessable(
+            "below-min-order",
+            Message(
+                id=f"Jumlah minimal pembelian adalah {minimum} {snapshot.unit.value}.",
+                en=f"The minimum order is {minimum} {snapshot.unit.value}.",
+            ),
+            listing_id=listing_id,
+            min_order=minimum,
+        )
+    return snapshot
+
+
+def _price_line(line: OrderLineRequest, snapshot: ListingSnapshot) -> PricedLine:
+    return PricedLine(
+        listing_id=snapshot.listing_id,
+        listing_version=snapshot.version,
+        title=snapshot.title,
+        kind=snapshot.kind,
+        unit=snapshot.unit,
+        origin_region=snapshot.origin_region,
+        quantity=line.quantity,
+        price_per_unit=snapshot.price_per_unit,
+        line_total=snapshot.price_per_unit * line.quantity,
+    )
+
+
+def _priced_order(seller_id: str, lines: list[PricedLine]) -> PricedOrder:
+    total = sum(line.line_total for line in lines)
+    if total > MAX_ORDER_TOTAL:
+        raise _unprocessable(
+            "order-total-too-large",
+            Message(id="Total pesanan terlalu besar.", en="The order total is too large."),
+            seller_id=seller_id,
+        )
+    return PricedOrder(seller_id=seller_id, lines=tuple(lines), total=total)
+
+
+def _unprocessable(code: str, message: Message, **extra: Any) -> DomainError:
+    return DomainError(code=code, message=message, status=422, extra=extra)

@@ -1,0 +1,58 @@
+"""Which orders a sea alert puts at risk, so buyers learn early that fish may not come.
+
+When waves are dangerous for fishing boats, fishers in the alert's coastal regencies stay
+ashore. Catch ordered from those regencies may then not be delivered, so open catch orders
+(still `pending` or `reserved`, i.e. before the seller committed) are flagged
+`delivery_at_risk`; the flag clears when the alert is cancelled. Farm produce is unaffected.
+An order can be threatened by several overlapping alerts, so the order remembers which ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from datetime import datetime
+from typing import Final
+
+from lumbung_orders.domain.events import OrderEvent
+from lumbung_orders.domain.order import Order
+from lumbung_orders.domain.pricing import ListingKind
+from lumbung_orders.domain.states import OrderState
+
+RISK_STATES: Final = frozenset({OrderState.PENDING, OrderState.RESERVED})
+"""Orders the seller has not yet committed to; later ones are already on their way or done."""
+
+
+def regency_of(region_code: str) -> str | None:
+    """The regency (`NN.NN`) a Kemendagri code lies in; None for a bare province code."""
+    parts = region_code.split(".")
+    return ".".join(parts[:2]) if len(parts) >= 2 else None
+
+
+def is_at_risk(order: Order, alert_regencies: Collection[str]) -> bool:
+    """True for an open order with a catch line whose origin regency is under the alert."""
+    if order.state not in RISK_STATES:
+        return False
+    return any(
+        line.kind is ListingKind.CATCH and regency_of(line.origin_region) in alert_regencies
+        for line in order.lines
+    )
+
+
+def flag_orders(
+    orders: Iterable[Order], alert_id: str, alert_regencies: Collection[str], at: datetime
+) -> list[OrderEvent]:
+    """Flag every order at risk from the alert; returns the events of orders newly flagged."""
+    regencies = {code for code in map(regency_of, alert_regencies) if code is not None}
+    events: list[OrderEvent] = []
+    for order in orders:
+        if is_at_risk(order, regencies):
+            events += order.flag_delivery_risk(alert_id, at)
+    return events
+
+
+def clear_orders(orders: Iterable[Order], alert_id: str, at: datetime) -> list[OrderEvent]:
+    """Take a cancelled or expired alert off every order; returns events of orders now clear."""
+    events: list[OrderEvent] = []
+    for order in orders:
+        events += order.clear_delivery_risk(alert_id, at)
+    return events

@@ -1,0 +1,1 @@
+"""Repositories over the orders database (PyMongo async)."""

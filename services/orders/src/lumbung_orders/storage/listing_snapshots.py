@@ -1,0 +1,45 @@
+"""The orders service's own copy of listings, built from listing events.
+
+Orders price lines from this copy, never from the client and never by reading the listings
+database. Every write is guarded by the listing's version, so a redelivered or late event
+(an older version) changes nothing: applying events is idempotent and order-insensitive.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lumbung_shared.errors import NotFoundError
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+Document = dict[str, Any]
+
+
+class ListingSnapshotRepository:
+    """Latest known state of each listing, by listing id."""
+
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self._collection = collection
+
+    async def apply(self, listing_id: str, version: int, fields: Document) -> bool:
+        """Store `fields` as of `version` unless a newer or equal version is stored already.
+
+        Returns True when the copy changed. An upsert whose guard fails on an existing document
+        collides on `_id`; that collision means "already newer" and is not an error.
+        """
+        try:
+            result = await self._collection.update_one(
+                {"_id": listing_id, "version": {"$lt": version}},
+                {"$set": {**fields, "version": version}},
+                upsert=True,
+            )
+        except DuplicateKeyError:
+            return False
+        return result.modified_count > 0 or result.upserted_id is not None
+
+    async def get(self, listing_id: str) -> Document:
+        doc = await self._collection.find_one({"_id": listing_id, "deleted": {"$ne": True}})
+        if doc is None:
+            raise NotFoundError("Listing", "Listing")
+        return doc

@@ -1,0 +1,36 @@
+"""The one way services open MongoDB: an `AsyncMongoClient` with bounded timeouts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import AsyncMongoClient
+
+from lumbung_shared.settings import ServiceSettings
+
+Document = dict[str, Any]
+
+
+def make_mongo_client(settings: ServiceSettings) -> AsyncMongoClient[Document]:
+    """A client that fails fast when the store is away instead of hanging a request.
+
+    `retryWrites` is left to the server: FerretDB reports a standalone server, which has none.
+    """
+    timeout = settings.mongo_timeout_ms
+    return AsyncMongoClient(
+        settings.mongo_url,
+        serverSelectionTimeoutMS=timeout,
+        connectTimeoutMS=timeout,
+        socketTimeoutMS=max(timeout * 2, 10_000),
+        appname=settings.service_name,
+        tz_aware=True,
+    )
+
+
+async def mongo_ready(client: AsyncMongoClient[Document]) -> str | None:
+    """None when the store answers `ping`, else the reason it does not."""
+    try:
+        await client.admin.command("ping")
+    except Exception as exc:
+        return f"mongo: {type(exc).__name__}: {exc}"[:300]
+    return None

@@ -1,0 +1,123 @@
+"""The transactional outbox, kept inside the aggregate's own document.
+
+FerretDB (and a standalone MongoDB) has no multi-document transactions, so a state change and
+the events it causes are written in the same single-document update: `outbox_push` adds the
+events, and the relay publishes them afterwards and pulls them out one by one. A crash between
+the write and the publish loses nothing: the next relay pass (on restart) finds them still there.
+Publishing may repeat after a crash; consumers de-duplicate by event id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.collection import AsyncCollection
+
+from lumbung_shared.events.envelope import Envelope
+
+log = logging.getLogger(__name__)
+
+OUTBOX = "outbox"
+PENDING = "outbox_pending"
+LEASE = "outbox_lease_until"
+MAX_BACKOFF_SECONDS = 10.0
+
+Publish = Callable[[dict[str, Any]], Awaitable[None]]
+"""Publishes one outbox entry (topic, key, body, ...) and returns once the broker acked it."""
+
+
+def outbox_push(*events: Envelope[Any]) -> dict[str, Any]:
+    """Update operators that append events to a document's outbox; merge into the state change."""
+    return {
+        "$push": {OUTBOX: {"$each": [event.to_outbox() for event in events]}},
+        "$inc": {PENDING: len(events)},
+    }
+
+
+def outbox_fields(*events: Envelope[Any]) -> dict[str, Any]:
+    """Fields for a new document (insert) that already carries its first events."""
+    return {OUTBOX: [event.to_outbox() for event in events], PENDING: len(events)}
+
+
+class OutboxRelay:
+    """Publishes what aggregates left in their outboxes, in order, then removes it.
+
+    Several replicas may run: a short lease on the document keeps two relays from publishing
+    the same outbox at once (and a crashed relay's lease simply runs out).
+    """
+
+    def __init__(
+        self,
+        collections: Sequence[AsyncCollection[dict[str, Any]]],
+        publish: Publish,
+        poll_seconds: float = 0.5,
+        lease_seconds: float = 30.0,
+    ) -> None:
+        self._collections = list(collections)
+        self._publish = publish
+        self._poll_seconds = poll_seconds
+        self._lease = timedelta(seconds=lease_seconds)
+        self._wake = asyncio.Event()
+
+    def watch(self, collection: AsyncCollection[dict[str, Any]]) -> None:
+        """Also relay the outboxes of documents in this collection."""
+        self._collections.append(collection)
+
+    def wake(self) -> None:
+        """Ask for a pass now (after a local write) instead of at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Relay forever; a failed pass is logged and retried with backoff, never fatal."""
+        failures = 0
+        while True:
+            try:
+                published = await self.drain()
+                failures = 0
+            except Exception as exc:
+                failures += 1
+                log.warning("outbox relay pass failed", extra={"error": repr(exc)[:300]})
+                await asyncio.sleep(min(MAX_BACKOFF_SECONDS, self._poll_seconds * 2**failures))
+                continue
+            if published == 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
+
+    async def drain(self) -> int:
+        """Publish every pending outbox once; returns how many events went out."""
+        total = 0
+        for collection in self._collections:
+            while (doc := await self._claim(collection)) is not None:
+                total += await self._publish_document(collection, doc)
+        return total
+
+    async def _claim(self, collection: AsyncCollection[dict[str, Any]]) -> dict[str, Any] | None:
+        now = datetime.now(UTC)
+        return await collection.find_one_and_update(
+            {PENDING: {"$gt": 0}, "$or": [{LEASE: {"$exists": False}}, {LEASE: {"$lt": now}}]},
+            {"$set": {LEASE: now + self._lease}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def _publish_document(
+        self, collection: AsyncCollection[dict[str, Any]], doc: dict[str, Any]
+    ) -> int:
+        published = 0
+        try:
+            for entry in doc.get(OUTBOX, []):
+                await self._publish(entry)
+                await collection.update_one(
+                    {"_id": doc["_id"], f"{OUTBOX}.event_id": entry["event_id"]},
+                    {"$pull": {OUTBOX: {"event_id": entry["event_id"]}}, "$inc": {PENDING: -1}},
+                )
+                published += 1
+        finally:
+            await collection.update_one({"_id": doc["_id"]}, {"$unset": {LEASE: ""}})
+        return published

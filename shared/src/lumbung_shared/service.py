@@ -1,0 +1,157 @@
+"""One way to build a Lumbung service: FastAPI + FastStream in one process, wired in a lifespan.
+
+`create_service_app` opens the Mongo client and the Kafka broker, lets the service set up its
+repositories, consumers and background loops, starts the outbox relay, and closes everything
+in reverse on shutdown. Nothing connects at import time, so tests configure before anything runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from faststream.kafka import KafkaBroker
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from lumbung_shared.events import Topic
+from lumbung_shared.inbox import ProcessedEvents
+from lumbung_shared.kafka import EventConsumer, EventHandler, make_broker, outbox_publisher
+from lumbung_shared.mongo import Document, make_mongo_client, mongo_ready
+from lumbung_shared.observability import configure_logging
+from lumbung_shared.outbox import OutboxRelay
+from lumbung_shared.settings import ServiceSettings
+from lumbung_shared.web import health
+from lumbung_shared.web.middleware import CorrelationMiddleware
+from lumbung_shared.web.problems import install_problem_handlers
+
+log = logging.getLogger(__name__)
+
+STARTUP_TIMEOUT_SECONDS = 90.0
+
+
+@dataclass
+class Runtime:
+    """The process's connections, handed to a service's setup and kept in lifespan state."""
+
+    settings: ServiceSettings
+    mongo: AsyncMongoClient[Document]
+    db: AsyncDatabase[Document]
+    broker: KafkaBroker
+    relay: OutboxRelay
+    inbox: ProcessedEvents
+    background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+
+    def consume(
+        self, group: str, topics: Sequence[Topic], handlers: Mapping[str, EventHandler]
+    ) -> EventConsumer:
+        """Subscribe a consumer group (`<service>.<group>`) to topics with the given handlers."""
+        consumer = EventConsumer(
+            group_id=f"{self.settings.service_name}.{group}",
+            handlers=handlers,
+            inbox=self.inbox,
+            broker=self.broker,
+            max_attempts=self.settings.consumer_max_attempts,
+        )
+        consumer.subscribe(topics)
+        return consumer
+
+    def run_in_background(self, loop: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """Run a long-lived loop (poller, scheduler) for the life of the process."""
+        self.background.append(loop)
+
+
+Setup = Callable[[Runtime], Awaitable[Mapping[str, Any]]]
+"""Builds a service's repositories and consumers; returns what routes need (lifespan state)."""
+
+
+def runtime_of(request: Request) -> Runtime:
+    """FastAPI dependency: the process runtime from lifespan state."""
+    runtime: Runtime = request.state.runtime
+    return runtime
+
+
+async def _retry_until_up(what: str, attempt: Callable[[], Awaitable[None]]) -> None:
+    """Dependencies may start after us (compose, Kubernetes): wait for them, bounded."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + STARTUP_TIMEOUT_SECONDS
+    delay = 0.5
+    while True:
+        try:
+            await attempt()
+            return
+        except Exception as exc:
+            if loop.time() > deadline:
+                raise
+            log.warning("waiting for dependency", extra={"dependency": what, "error": repr(exc)})
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def _lifespan(settings: ServiceSettings, setup: Setup) -> Callable[[FastAPI], Any]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+        mongo = make_mongo_client(settings)
+        db = mongo[settings.mongo_database]
+        broker = make_broker(settings)
+        relay = OutboxRelay([], outbox_publisher(broker), settings.outbox_poll_seconds)
+        runtime = Runtime(settings, mongo, db, broker, relay, ProcessedEvents(db.processed_events))
+        await _retry_until_up("mongo", lambda: _ping(mongo))
+        state = await setup(runtime)
+        await _retry_until_up("kafka", broker.start)
+        app.state.readiness_checks = {
+            "mongo": lambda: mongo_ready(mongo),
+            "kafka": lambda: _kafka_ready(broker),
+        }
+        tasks = [asyncio.create_task(loop()) for loop in runtime.background]
+        if settings.outbox_relay_enabled:
+            tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+        try:
+            yield {"runtime": runtime, **state}
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await broker.stop()
+            await mongo.close()
+
+    return lifespan
+
+
+async def _ping(mongo: AsyncMongoClient[Document]) -> None:
+    await mongo.admin.command("ping")
+
+
+async def _kafka_ready(broker: KafkaBroker) -> str | None:
+    return None if await broker.ping(timeout=2.0) else "kafka: broker unreachable"
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    setup: Setup,
+) -> FastAPI:
+    """The FastAPI app of one service, with health, problem+json errors and correlation ids."""
+    configure_logging(settings.service_name, settings.log_level)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="0.1.0",
+        lifespan=_lifespan(settings, setup),
+    )
+    app.state.internal_secret = settings.internal_secret.get_secret_value().encode()
+    app.state.settings = settings
+    install_problem_handlers(app)
+    app.add_middleware(CorrelationMiddleware)
+    app.include_router(health.router)
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,1 @@
+"""What every Lumbung HTTP service has in common: errors, identity, health, correlation ids."""

@@ -1,0 +1,82 @@
+"""Specification: argon2id hashing, verification, rehash detection and the password policy."""
+
+from __future__ import annotations
+
+import pytest
+from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
+from lumbung_gateway.domain.passwords import (
+    PRODUCTION_PARAMETERS,
+    PasswordHashing,
+    check_password_policy,
+)
+from lumbung_shared.errors import DomainError
+
+
+@pytest.fixture(scope="module")
+def hashing() -> PasswordHashing:
+    return PasswordHashing(CHEAPEST)
+
+
+class TestHashAndVerify:
+    def test_right_password_verifies(self, hashing: PasswordHashing) -> None:
+        stored = hashing.hash("padi-sawah-2024")
+        assert stored.startswith("$argon2id$")
+        assert hashing.verify(stored, "padi-sawah-2024")
+
+    def test_wrong_password_does_not(self, hashing: PasswordHashing) -> None:
+        stored = hashing.hash("padi-sawah-2024")
+        assert not hashing.verify(stored, "padi-sawah-2025")
+
+    def test_same_password_hashes_differently_each_time(self, hashing: PasswordHashing) -> None:
+        assert hashing.hash("padi-sawah-2024") != hashing.hash("padi-sawah-2024")
+
+    def test_corrupt_hash_is_a_mismatch_not_a_crash(self, hashing: PasswordHashing) -> None:
+        assert not hashing.verify("not-a-hash", "padi-sawah-2024")
+        assert not hashing.verify("$argon2id$v=19$m=8,t=1,p=1$broken", "padi-sawah-2024")
+
+    def test_unicode_compositions_are_the_same_password(self, hashing: PasswordHashing) -> None:
+        stored = hashing.hash("caf\u00e9-kopi-luwak")
+        assert hashing.verify(stored, "cafe\u0301-kopi-luwak")
+
+    def test_over_long_input_is_refused_without_hashing(self, hashing: PasswordHashing) -> None:
+        stored = hashing.hash("padi-sawah-2024")
+        assert not hashing.verify(stored, "x" * 1_000_000)
+
+    def test_dummy_verification_never_succeeds(self, hashing: PasswordHashing) -> None:
+        assert hashing.verify_dummy("lumbung-dummy-password") is False
+
+
+class TestNeedsRehash:
+    def test_hash_with_current_parameters_is_kept(self, hashing: PasswordHashing) -> None:
+        assert not hashing.needs_rehash(hashing.hash("padi-sawah-2024"))
+
+    def test_hash_with_older_parameters_is_replaced(self, hashing: PasswordHashing) -> None:
+        old = hashing.hash("padi-sawah-2024")
+        stronger = PasswordHashing(RFC_9106_LOW_MEMORY)
+        assert stronger.needs_rehash(old)
+
+    def test_garbage_hash_is_replaced(self, hashing: PasswordHashing) -> None:
+        assert hashing.needs_rehash("not-a-hash")
+
+    def test_production_uses_argon2id_with_64_mib(self) -> None:
+        assert PRODUCTION_PARAMETERS.memory_cost == 65536
+        assert PRODUCTION_PARAMETERS.time_cost == 3
+
+
+class TestPolicy:
+    @pytest.mark.parametrize(
+        "password", ["abcdefgh", "1234567a", "kata sandi panjang", "x" * 128, "ikan-tongkol"]
+    )
+    def test_acceptable_passwords_pass(self, password: str) -> None:
+        check_password_policy(password)
+
+    @pytest.mark.parametrize(
+        "password", ["", "abcdefg", "x" * 129, "12345678", "081234567890", "\u0661" * 8]
+    )
+    def test_weak_passwords_are_refused_with_bilingual_422(self, password: str) -> None:
+        with pytest.raises(DomainError) as caught:
+            check_password_policy(password)
+        error = caught.value
+        assert (error.status, error.code) == (422, "weak-password")
+        assert error.message.id.startswith("Kata sandi")
+        assert error.message.en.startswith("Password")

@@ -1,0 +1,50 @@
+"""Reservation decisions from a listing's stock state alone."""
+
+import pytest
+from lumbung_listings.domain.lifecycle import Status
+from lumbung_listings.domain.stock import RejectReason, StockState, can_reserve, status_for_stock
+
+ACTIVE_100KG = StockState(Status.ACTIVE, quantity_available=100, min_order=5)
+
+
+class TestCanReserve:
+    def test_enough_active_stock_is_reservable(self) -> None:
+        assert can_reserve(ACTIVE_100KG, 30) is None
+
+    def test_the_last_units_are_reservable(self) -> None:
+        assert can_reserve(ACTIVE_100KG, 100) is None
+
+    def test_missing_listing(self) -> None:
+        assert can_reserve(None, 1) is RejectReason.UNKNOWN_LISTING
+
+    @pytest.mark.parametrize("status", [s for s in Status if s is not Status.ACTIVE])
+    def test_listing_not_active(self, status: Status) -> None:
+        state = StockState(status, quantity_available=100, min_order=1)
+        assert can_reserve(state, 1) is RejectReason.INACTIVE
+
+    @pytest.mark.parametrize("quantity", [4, 0, -3])
+    def test_below_minimum_order(self, quantity: int) -> None:
+        assert can_reserve(ACTIVE_100KG, quantity) is RejectReason.BELOW_MIN_ORDER
+
+    def test_more_than_available(self) -> None:
+        assert can_reserve(ACTIVE_100KG, 101) is RejectReason.INSUFFICIENT
+
+    def test_inactive_wins_over_quantity_problems(self) -> None:
+        paused = StockState(Status.PAUSED, quantity_available=1, min_order=5)
+        assert can_reserve(paused, 2) is RejectReason.INACTIVE
+
+    def test_every_reason_has_a_bilingual_message(self) -> None:
+        assert all(reason.message.id and reason.message.en for reason in RejectReason)
+
+
+class TestStatusForStock:
+    def test_taking_the_last_unit_sells_out(self) -> None:
+        assert status_for_stock(Status.ACTIVE, 0) is Status.SOLD_OUT
+
+    def test_restocking_reactivates(self) -> None:
+        assert status_for_stock(Status.SOLD_OUT, 10) is Status.ACTIVE
+
+    @pytest.mark.parametrize("status", [Status.DRAFT, Status.PAUSED, Status.ARCHIVED])
+    def test_seller_decisions_are_kept(self, status: Status) -> None:
+        assert status_for_stock(status, 0) is status
+        assert status_for_stock(status, 10) is status
