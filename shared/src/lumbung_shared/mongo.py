@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, IndexModel
+from pymongo.asynchronous.collection import AsyncCollection
 
 from lumbung_shared.settings import ServiceSettings
 
@@ -34,3 +36,15 @@ async def mongo_ready(client: AsyncMongoClient[Document]) -> str | None:
     except Exception as exc:
         return f"mongo: {type(exc).__name__}: {exc}"[:300]
     return None
+
+
+async def ensure_indexes(
+    collection: AsyncCollection[Document], indexes: Sequence[IndexModel]
+) -> None:
+    """Create indexes idempotently, one per command.
+
+    FerretDB 1.24 panics on a multi-index `createIndexes` whose indexes all exist already (seen
+    on every service restart); one index per command is accepted by it and by MongoDB alike.
+    """
+    for index in indexes:
+        await collection.create_indexes([index])

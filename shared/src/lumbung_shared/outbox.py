@@ -113,9 +113,11 @@ class OutboxRelay:
         try:
             for entry in doc.get(OUTBOX, []):
                 await self._publish(entry)
+                # Pull the whole entry: FerretDB matches `$pull` conditions by equality only,
+                # and a complete element is an equal match on MongoDB too.
                 await collection.update_one(
                     {"_id": doc["_id"], f"{OUTBOX}.event_id": entry["event_id"]},
-                    {"$pull": {OUTBOX: {"event_id": entry["event_id"]}}, "$inc": {PENDING: -1}},
+                    {"$pull": {OUTBOX: entry}, "$inc": {PENDING: -1}},
                 )
                 published += 1
         finally:

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import uuid4
 
 from lumbung_shared.errors import NotFoundError
+from lumbung_shared.mongo import ensure_indexes
 from lumbung_shared.outbox import outbox_fields
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
@@ -41,7 +42,7 @@ class ListingRepository:
         self._on_event = on_event
 
     async def ensure_indexes(self) -> None:
-        await self._collection.create_indexes(INDEXES)
+        await ensure_indexes(self._collection, INDEXES)
 
     async def create(self, seller_id: str, draft: ListingDraft) -> Document:
         """Store a new active listing and its `listing.created` event in one insert."""
