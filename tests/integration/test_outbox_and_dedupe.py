@@ -49,6 +49,7 @@ class TestOutboxSurvivesACrash:
         buyer = bearer(stack, "buyer")
         snapshot = await eventually(lambda: snapshot_in_orders(gateway, buyer, listing_id))
         assert snapshot["title"] == SHALLOTS["title"]
+
         async def drained_outbox() -> dict[str, Any] | None:
             async with database(stack, "listings") as db:
                 doc = await db.listings.find_one({"_id": listing_id})

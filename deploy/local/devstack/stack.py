@@ -15,9 +15,7 @@ import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError
-from lumbung_shared.events import Topic
+from lumbung_shared.topics import create_topics
 
 from devstack.infra import FerretDB, KafkaBroker
 from devstack.paths import cache_dir, run_dir
@@ -110,7 +108,9 @@ class Stack:
         self.mongo.start()
         self.kafka.start()
         with step(f"Creating topics ({self.partitions} partitions each)"):
-            asyncio.run(create_topics(self.kafka.bootstrap, self.partitions))
+            created = asyncio.run(create_topics(self.kafka.bootstrap, self.partitions))
+            if created:
+                say(f"created topics: {', '.join(created)}")
 
     # -- services -------------------------------------------------------------------------
 
@@ -196,30 +196,6 @@ class Stack:
             state = "ready" if ready else "not ready"
             report[service] = f"{state} (pid {pid}) {self.url(service)}" if pid else "stopped"
         return report
-
-
-async def create_topics(bootstrap: str, partitions: int, wait_seconds: float = 60) -> None:
-    """Create every topic `lumbung_shared` declares that does not exist yet."""
-    deadline = asyncio.get_running_loop().time() + wait_seconds
-    while True:
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
-        try:
-            await admin.start()
-            existing = set(await admin.list_topics())
-            missing = [t for t in Topic if str(t) not in existing]
-            if missing:
-                await admin.create_topics(
-                    [NewTopic(str(t), partitions, 1) for t in missing], timeout_ms=30_000
-                )
-                say(f"created topics: {', '.join(str(t) for t in missing)}")
-            return
-        except KafkaError as exc:
-            if asyncio.get_running_loop().time() > deadline:
-                raise
-            say(f"Kafka not ready for topics yet ({type(exc).__name__}); retrying")
-            await asyncio.sleep(1)
-        finally:
-            await admin.close()
 
 
 def default_stack() -> Stack:

@@ -1,0 +1,46 @@
+# Lumbung: the two commands are `make up` (whole stack locally) and `make test` (whole suite).
+SHELL := /bin/bash
+UV := python3 -m uv
+PY := $(UV) run --locked --all-packages
+export PYTHONPATH := $(CURDIR)/deploy/local
+
+.PHONY: help install up down status infra test lint typecheck unit integration bench
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+install: ## create .venv and install the workspace from uv.lock
+	@scripts/bootstrap.sh
+
+up: install ## fetch/build Kafka and FerretDB (cached), start them and the four services
+	@$(PY) python -m devstack up
+
+down: ## stop exactly what `make up` started (by PID)
+	@$(PY) python -m devstack down
+
+status: ## show what runs and whether it is ready
+	@$(PY) python -m devstack status
+
+infra: install ## only Kafka, FerretDB and the topics (run services from your IDE)
+	@$(PY) python -m devstack infra
+
+lint: install ## ruff lint + format check
+	@$(PY) ruff check .
+	@$(PY) ruff format --check .
+
+typecheck: install ## mypy (strict) over shared, services and devstack
+	@$(PY) mypy
+
+unit: install ## tests that need no stack
+	@$(PY) pytest -m "not integration" -q
+
+integration: install ## tests on a private real stack (Kafka + FerretDB + services)
+	@$(PY) python -m devstack prepare
+	@$(PY) pytest -m integration -q
+
+test: install lint typecheck ## everything CI runs: lint, types, unit and integration tests
+	@$(PY) python -m devstack prepare
+	@$(PY) pytest -q
+
+bench: install ## benchmarks (print figures; local stack on 127.0.0.1 only)
+	@for b in bench/*.py; do echo "== $$b"; $(PY) python $$b || exit 1; done
