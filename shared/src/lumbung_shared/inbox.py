@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import contextlib
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
+
+
+class Inbox(Protocol):
+    """What a consumer needs to skip events it has handled."""
+
+    async def seen(self, consumer: str, event_id: str) -> bool: ...
+
+    async def mark(self, consumer: str, event_id: str) -> None: ...
 
 
 class ProcessedEvents:

@@ -21,7 +21,7 @@ from faststream.middlewares import AckPolicy
 from pymongo.errors import ConnectionFailure, ExecutionTimeout, WriteConcernError
 
 from lumbung_shared.events import Envelope, Topic, UnknownEventError, decode_event
-from lumbung_shared.inbox import ProcessedEvents
+from lumbung_shared.inbox import Inbox
 from lumbung_shared.observability import correlation
 from lumbung_shared.settings import ServiceSettings
 
@@ -80,7 +80,7 @@ class EventConsumer:
         *,
         group_id: str,
         handlers: Mapping[str, EventHandler],
-        inbox: ProcessedEvents,
+        inbox: Inbox,
         broker: KafkaBroker,
         max_attempts: int = 5,
         base_delay: float = 0.2,
@@ -92,6 +92,11 @@ class EventConsumer:
         self._max_attempts = max_attempts
         self._base_delay = base_delay
         self._redeliveries: dict[tuple[str, int, int], int] = {}
+
+    @property
+    def event_types(self) -> list[str]:
+        """The event types this consumer acts on (the rest of its topics it skips)."""
+        return sorted(self._handlers)
 
     def subscribe(self, topics: Sequence[Topic]) -> None:
         """Register with FastStream: manual acks, earliest offset for a new group."""

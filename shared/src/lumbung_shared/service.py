@@ -19,6 +19,7 @@ from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from lumbung_shared.asyncapi import build_asyncapi
 from lumbung_shared.events import Topic
 from lumbung_shared.inbox import ProcessedEvents
 from lumbung_shared.kafka import EventConsumer, EventHandler, make_broker, outbox_publisher
@@ -46,6 +47,7 @@ class Runtime:
     relay: OutboxRelay
     inbox: ProcessedEvents
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    consumers: list[EventConsumer] = field(default_factory=list)
 
     def consume(
         self, group: str, topics: Sequence[Topic], handlers: Mapping[str, EventHandler]
@@ -59,6 +61,7 @@ class Runtime:
             max_attempts=self.settings.consumer_max_attempts,
         )
         consumer.subscribe(topics)
+        self.consumers.append(consumer)
         return consumer
 
     def run_in_background(self, loop: Callable[[], Coroutine[Any, Any, None]]) -> None:
@@ -131,6 +134,19 @@ async def _kafka_ready(broker: KafkaBroker) -> str | None:
     return None if await broker.ping(timeout=2.0) else "kafka: broker unreachable"
 
 
+def _asyncapi_router(service: str, sends: Sequence[str]) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/asyncapi.json", include_in_schema=False)
+    async def asyncapi(request: Request) -> dict[str, Any]:
+        """The events this service sends and receives (AsyncAPI 3.0)."""
+        runtime = runtime_of(request)
+        receives = {c.group_id: c.event_types for c in runtime.consumers}
+        return build_asyncapi(service, sends, receives)
+
+    return router
+
+
 def create_service_app(
     settings: ServiceSettings,
     *,
@@ -138,8 +154,12 @@ def create_service_app(
     description: str,
     routers: Sequence[APIRouter],
     setup: Setup,
+    sends: Sequence[str] = (),
 ) -> FastAPI:
-    """The FastAPI app of one service, with health, problem+json errors and correlation ids."""
+    """The FastAPI app of one service, with health, problem+json errors and correlation ids.
+
+    `sends` lists the event types the service emits, for its AsyncAPI document.
+    """
     configure_logging(settings.service_name, settings.log_level)
     app = FastAPI(
         title=title,
@@ -152,6 +172,7 @@ def create_service_app(
     install_problem_handlers(app)
     app.add_middleware(CorrelationMiddleware)
     app.include_router(health.router)
+    app.include_router(_asyncapi_router(settings.service_name, sends))
     for router in routers:
         app.include_router(router)
     return app

@@ -29,3 +29,9 @@ class PaymentRefundRequested(PaymentEvent):
     """Sent when a paid order is cancelled or declined and the buyer is owed a refund."""
 
     event_type: ClassVar[str] = "payment.refund_requested"
+
+
+class PaymentRefunded(PaymentEvent):
+    """Sent when a refund asked for by `payment.refund_requested` was made (admin or provider)."""
+
+    event_type: ClassVar[str] = "payment.refunded"

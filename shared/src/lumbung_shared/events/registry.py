@@ -30,6 +30,7 @@ _PAYLOADS: tuple[type[EventPayload], ...] = (
     orders.OrderAtRisk,
     payments.PaymentConfirmed,
     payments.PaymentRefundRequested,
+    payments.PaymentRefunded,
     sea_alerts.SeaAlertIssued,
     sea_alerts.SeaAlertUpdated,
     sea_alerts.SeaAlertCancelled,

@@ -1,0 +1,107 @@
+"""The outbox relay on the real Mongo-wire store (FerretDB): order, removal, leases."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from devstack.stack import Stack
+from lumbung_shared.events import new_event
+from lumbung_shared.events.stock import StockLine, StockReleased, StockReserved
+from lumbung_shared.outbox import OutboxRelay, outbox_fields, outbox_push
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+
+Collection = AsyncCollection[dict[str, Any]]
+
+
+@pytest.fixture
+async def collection(stack: Stack) -> AsyncIterator[Collection]:
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo.url, tz_aware=True)
+    try:
+        yield client["outbox_tests"][f"reservations_{uuid4().hex[:8]}"]
+    finally:
+        await client.close()
+
+
+def reserved(order_id: str) -> Any:
+    line = StockLine(listing_id="l-1", quantity=1, remaining=0)
+    return new_event(
+        StockReserved(order_id=order_id, lines=[line]),
+        producer="test",
+        correlation_id="c",
+        key=order_id,
+    )
+
+
+def released(order_id: str) -> Any:
+    line = StockLine(listing_id="l-1", quantity=1, remaining=1)
+    return new_event(
+        StockReleased(order_id=order_id, lines=[line]),
+        producer="test",
+        correlation_id="c",
+        key=order_id,
+    )
+
+
+class Recorder:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.published: list[str] = []
+        self.delay = delay
+
+    async def __call__(self, entry: dict[str, Any]) -> None:
+        await asyncio.sleep(self.delay)
+        self.published.append(entry["event_id"])
+
+
+class TestOutboxRelay:
+    async def test_publishes_each_documents_events_in_order_and_removes_them(
+        self, collection: Collection
+    ) -> None:
+        first, second = reserved("o-1"), released("o-1")
+        await collection.insert_one({"_id": "o-1", **outbox_fields(first)})
+        await collection.update_one({"_id": "o-1"}, outbox_push(second))
+        recorder = Recorder()
+
+        published = await OutboxRelay([collection], recorder).drain()
+
+        assert published == 2
+        assert recorder.published == [str(first.event_id), str(second.event_id)]
+        doc = await collection.find_one({"_id": "o-1"})
+        assert doc is not None
+        assert (doc["outbox"], doc["outbox_pending"]) == ([], 0)
+        assert "outbox_lease_until" not in doc
+
+    async def test_a_failed_publish_leaves_the_event_for_the_next_pass(
+        self, collection: Collection
+    ) -> None:
+        event = reserved("o-2")
+        await collection.insert_one({"_id": "o-2", **outbox_fields(event)})
+
+        async def broker_down(entry: dict[str, Any]) -> None:
+            raise ConnectionError("broker away")
+
+        with pytest.raises(ConnectionError):
+            await OutboxRelay([collection], broker_down).drain()
+        recorder = Recorder()
+        assert await OutboxRelay([collection], recorder).drain() == 1
+        assert recorder.published == [str(event.event_id)]
+
+    async def test_two_relays_never_publish_the_same_outbox_at_once(
+        self, collection: Collection
+    ) -> None:
+        for n in range(10):
+            await collection.insert_one({"_id": f"o-{n}", **outbox_fields(reserved(f"o-{n}"))})
+        left, right = Recorder(delay=0.01), Recorder(delay=0.01)
+
+        await asyncio.gather(
+            OutboxRelay([collection], left).drain(), OutboxRelay([collection], right).drain()
+        )
+
+        assert sorted(left.published + right.published) == sorted(
+            set(left.published + right.published)
+        )
+        assert len(left.published) + len(right.published) == 10
