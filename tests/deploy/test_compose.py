@@ -68,7 +68,7 @@ class TestComposeServices:
         variables = dotenv_example()
         env = {k: interpolate(v, variables) for k, v in compose[service]["environment"].items()}
         settings = load_settings(monkeypatch, service, env)
-        assert settings.mongo_database == f"lumbung_{service}"  # type: ignore[attr-defined]
+        assert settings.service_name == service  # type: ignore[attr-defined]
 
     @pytest.mark.parametrize("service", KAFKA_SERVICES)
     def test_kafka_services_point_at_the_compose_broker_and_store(

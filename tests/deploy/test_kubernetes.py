@@ -54,7 +54,7 @@ class TestKubernetesDeployments:
     ) -> None:
         container = by_kind("Deployment")[deployment]["spec"]["template"]["spec"]["containers"][0]
         settings = load_settings(monkeypatch, service, resolve_env(container))
-        assert settings.mongo_database == f"lumbung_{service}"  # type: ignore[attr-defined]
+        assert settings.service_name == service  # type: ignore[attr-defined]
 
     @pytest.mark.parametrize("deployment", list(DEPLOYMENTS))
     def test_probes_use_readiness_and_liveness_endpoints(self, deployment: str) -> None:

@@ -7,8 +7,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 from typing import Any
 
 import httpx
@@ -40,9 +38,8 @@ class TestOutboxSurvivesACrash:
         assert [e["type"] for e in stored["outbox"]] == ["listing.created"]
 
         # Kill it hard: no shutdown hooks, nothing flushed.
-        pid = stack.process("listings").pid()
-        assert pid is not None
-        os.kill(pid, signal.SIGKILL)
+        assert stack.process("listings").pid() is not None
+        stack.process("listings").kill()
         stack.service_env["listings"] = {}
         stack.start_service("listings")
 

@@ -63,6 +63,17 @@ class ManagedProcess:
             stop_group(pid, timeout)
         self.pid_path.unlink(missing_ok=True)
 
+    def kill(self, timeout: float = 10.0) -> None:
+        """SIGKILL the process group (a crash, for tests) and wait until it is gone."""
+        pid = self.pid()
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+            deadline = time.monotonic() + timeout
+            while pid_alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        self.pid_path.unlink(missing_ok=True)
+
     def log_tail(self, lines: int = 30) -> str:
         """The end of the log, for error messages."""
         try:

@@ -127,6 +127,8 @@ class Stack:
             f"{p}MONGO_DATABASE": f"lumbung_{service}",
             f"{p}INTERNAL_SECRET": self.secrets.internal_secret,
             f"{p}OUTBOX_POLL_SECONDS": "0.2",
+            # FerretDB 1.x is atomic per connection only (see lumbung_shared.mongo).
+            f"{p}MONGO_MAX_POOL_SIZE": "1",
         }
         if service == "gateway":
             env[f"{p}JWT_KEYS"] = self.secrets.jwt_keys

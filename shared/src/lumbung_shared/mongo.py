@@ -16,7 +16,11 @@ Document = dict[str, Any]
 def make_mongo_client(settings: ServiceSettings) -> AsyncMongoClient[Document]:
     """A client that fails fast when the store is away instead of hanging a request.
 
-    `retryWrites` is left to the server: FerretDB reports a standalone server, which has none.
+    Every write in Lumbung that must not race is one conditional single-document update, which
+    MongoDB executes atomically. FerretDB 1.24 does not across connections: measured here, 50
+    concurrent guarded decrements of a stock of 10 all "succeeded". Its commands on one
+    connection run in order, so devstack runs each process with `mongo_max_pool_size=1`;
+    against MongoDB the default pool applies.
     """
     timeout = settings.mongo_timeout_ms
     return AsyncMongoClient(
@@ -25,6 +29,7 @@ def make_mongo_client(settings: ServiceSettings) -> AsyncMongoClient[Document]:
         connectTimeoutMS=timeout,
         socketTimeoutMS=max(timeout * 2, 10_000),
         appname=settings.service_name,
+        maxPoolSize=settings.mongo_max_pool_size,
         tz_aware=True,
     )
 

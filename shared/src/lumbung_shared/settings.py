@@ -22,6 +22,11 @@ class ServiceSettings(BaseSettings):
     kafka_request_timeout_ms: int = Field(default=10_000, ge=1000, title="Kafka request timeout")
     mongo_url: str = Field(default="mongodb://127.0.0.1:27017/", title="MongoDB connection URL")
     mongo_database: str = Field(title="The database this service owns")
+    mongo_max_pool_size: int = Field(
+        default=100,
+        ge=1,
+        title="Mongo connections per process (1 for FerretDB 1.x: see lumbung_shared.mongo)",
+    )
     mongo_timeout_ms: int = Field(default=5_000, ge=100, title="Mongo server selection timeout")
     internal_secret: SecretStr = Field(
         title="HMAC key the gateway signs caller identities with (shared with the gateway)",

@@ -20,7 +20,11 @@ Collection = AsyncCollection[dict[str, Any]]
 
 @pytest.fixture
 async def collection(stack: Stack) -> AsyncIterator[Collection]:
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(stack.mongo.url, tz_aware=True)
+    # One connection, as services run on FerretDB (atomic per connection only; see
+    # lumbung_shared.mongo). On MongoDB the lease holds with any pool size.
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        stack.mongo.url, tz_aware=True, maxPoolSize=1
+    )
     try:
         yield client["outbox_tests"][f"reservations_{uuid4().hex[:8]}"]
     finally:
