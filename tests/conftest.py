@@ -13,6 +13,8 @@ import httpx
 import pytest
 from devstack.stack import Ports, Stack
 
+from tests.support.stack_env import SERVICE_ENV
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Everything under tests/integration or tests/*/integration is an integration test."""
@@ -25,7 +27,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Kafka, FerretDB and all four services, up and ready."""
     home = tmp_path_factory.mktemp("stack")
-    running = Stack(data_dir=home / "data", run_dir=home / "run", ports=Ports.free(), partitions=2)
+    running = Stack(
+        data_dir=home / "data",
+        run_dir=home / "run",
+        ports=Ports.free(),
+        partitions=2,
+        service_env={name: dict(env) for name, env in SERVICE_ENV.items()},
+    )
     try:
         running.up()
         yield running

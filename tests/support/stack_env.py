@@ -6,9 +6,37 @@ defaults stay in each service's settings.
 
 from __future__ import annotations
 
+from devstack.processes import free_port
+
 SERVICE_ENV: dict[str, dict[str, str]] = {
-    "listings": {},
-    "orders": {},
-    "weather_alerts": {},
+    "listings": {
+        # Expired sea alerts are cleared from catch listings within a second in tests.
+        "LISTINGS_RISK_SWEEP_SECONDS": "1",
+    },
+    "orders": {
+        "ORDERS_EXPIRY_SCAN_SECONDS": "0.5",
+        "ORDERS_PAYMENT_CALLBACK_SECRET": "test-payment-provider-secret-0123456789",
+        "ORDERS_EVENTS_POLL_SECONDS": "0.2",
+        "ORDERS_EVENTS_HEARTBEAT_SECONDS": "1",
+        "ORDERS_EVENTS_MAX_SECONDS": "20",
+    },
+    "weather_alerts": {
+        "WEATHER_ALERTS_WEBHOOK_ALLOW_LIST": "127.0.0.1",
+        "WEATHER_ALERTS_WEBHOOK_REQUIRE_HTTPS": "false",
+        "WEATHER_ALERTS_WEBHOOK_RETRY_SCALE": "0.002",
+        "WEATHER_ALERTS_WEBHOOK_MAX_ATTEMPTS": "5",
+        "WEATHER_ALERTS_WEBHOOK_POLL_SECONDS": "0.2",
+        "WEATHER_ALERTS_WEBHOOK_TIMEOUT_SECONDS": "3",
+        "WEATHER_ALERTS_EXPIRY_SWEEP_SECONDS": "0.5",
+        # The feed test serves a file on this port (chosen per session) from 127.0.0.1.
+        "WEATHER_ALERTS_FORECAST_FEED_URL": f"http://127.0.0.1:{free_port()}/forecast.json",
+        "WEATHER_ALERTS_FORECAST_POLL_SECONDS": "0.5",
+        "WEATHER_ALERTS_FORECAST_TIMEOUT_SECONDS": "1",
+        "WEATHER_ALERTS_FORECAST_ATTEMPTS": "2",
+        "WEATHER_ALERTS_FORECAST_STALE_AFTER_SECONDS": "3",
+        "WEATHER_ALERTS_SSE_HEARTBEAT_SECONDS": "1",
+        "WEATHER_ALERTS_SSE_POLL_SECONDS": "0.2",
+        "WEATHER_ALERTS_SSE_MAX_LIFETIME_SECONDS": "30",
+    },
     "gateway": {},
 }

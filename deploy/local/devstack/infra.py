@@ -84,7 +84,10 @@ def ferretdb_binary() -> Path:
 
 
 def _cluster_id() -> str:
-    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding."""
+    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding.
+
+    It may start with `-`, so it is passed as `--cluster-id=<id>`, never as a separate argument.
+    """
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
 
 
@@ -145,8 +148,7 @@ class KafkaBroker:
                 "kafka.tools.StorageTool",
                 "format",
                 "--standalone",
-                "-t",
-                _cluster_id(),
+                f"--cluster-id={_cluster_id()}",
                 "-c",
                 str(self._config_path),
             ],

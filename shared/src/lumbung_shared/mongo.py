@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from pymongo import AsyncMongoClient, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 
-from lumbung_shared.settings import ServiceSettings
+
+class MongoSettings(Protocol):
+    """The connection settings a Mongo client is made from (services and the gateway)."""
+
+    @property
+    def service_name(self) -> str: ...
+    @property
+    def mongo_url(self) -> str: ...
+    @property
+    def mongo_timeout_ms(self) -> int: ...
+    @property
+    def mongo_max_pool_size(self) -> int: ...
+
 
 Document = dict[str, Any]
 
 
-def make_mongo_client(settings: ServiceSettings) -> AsyncMongoClient[Document]:
+def make_mongo_client(settings: MongoSettings) -> AsyncMongoClient[Document]:
     """A client that fails fast when the store is away instead of hanging a request.
 
     Every write in Lumbung that must not race is one conditional single-document update, which

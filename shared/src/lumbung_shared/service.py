@@ -79,7 +79,7 @@ def runtime_of(request: Request) -> Runtime:
     return runtime
 
 
-async def _retry_until_up(what: str, attempt: Callable[[], Awaitable[None]]) -> None:
+async def retry_until_up(what: str, attempt: Callable[[], Awaitable[None]]) -> None:
     """Dependencies may start after us (compose, Kubernetes): wait for them, bounded."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + STARTUP_TIMEOUT_SECONDS
@@ -104,9 +104,9 @@ def _lifespan(settings: ServiceSettings, setup: Setup) -> Callable[[FastAPI], An
         broker = make_broker(settings)
         relay = OutboxRelay([], outbox_publisher(broker), settings.outbox_poll_seconds)
         runtime = Runtime(settings, mongo, db, broker, relay, ProcessedEvents(db.processed_events))
-        await _retry_until_up("mongo", lambda: _ping(mongo))
+        await retry_until_up("mongo", lambda: _ping(mongo))
         state = await setup(runtime)
-        await _retry_until_up("kafka", broker.start)
+        await retry_until_up("kafka", broker.start)
         app.state.readiness_checks = {
             "mongo": lambda: mongo_ready(mongo),
             "kafka": lambda: _kafka_ready(broker),

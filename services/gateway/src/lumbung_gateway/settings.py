@@ -1,4 +1,10 @@
-"""Gateway settings, read from `GATEWAY_*` environment variables."""
+"""Gateway settings, read from `GATEWAY_*` environment variables.
+
+The first admin account comes from `GATEWAY_BOOTSTRAP_ADMIN_PHONE` and
+`GATEWAY_BOOTSTRAP_ADMIN_PASSWORD`: on start-up, if no account has that phone number, an admin
+account is created with it (never overwritten, so rotating the password later happens through
+the API, not the environment). Leave both unset once the first admin exists.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +26,23 @@ class GatewaySettings(BaseSettings):
     )
     jwt_issuer: str = Field(default="https://lumbung.id", title="Access-token issuer")
     jwt_audience: str = Field(default="lumbung-api", title="Access-token audience")
+    access_token_minutes: int = Field(default=15, ge=1, le=60, title="Access-token lifetime")
+    refresh_token_days: int = Field(default=30, ge=1, le=90, title="Refresh-token lifetime")
+    mongo_url: str = Field(default="mongodb://127.0.0.1:27017/", title="MongoDB URL (accounts)")
+    mongo_database: str = Field(default="lumbung_gateway", title="The database the gateway owns")
+    mongo_timeout_ms: int = Field(default=5_000, ge=100, title="Mongo server selection timeout")
+    mongo_max_pool_size: int = Field(
+        default=100, ge=1, title="Mongo connections (1 for FerretDB 1.x: see lumbung_shared.mongo)"
+    )
+    bootstrap_admin_phone: str | None = Field(default=None, title="First admin's phone number")
+    bootstrap_admin_password: SecretStr | None = Field(
+        default=None, title="First admin's password (used only when the account is created)"
+    )
+    argon2_profile: str = Field(
+        default="production",
+        pattern="^(production|cheapest)$",
+        title="argon2 profile: 'production' (RFC 9106 low memory) or 'cheapest' (tests only)",
+    )
     listings_url: str = Field(default="http://127.0.0.1:8001", title="Listings service URL")
     orders_url: str = Field(default="http://127.0.0.1:8002", title="Orders service URL")
     weather_alerts_url: str = Field(
@@ -27,8 +50,33 @@ class GatewaySettings(BaseSettings):
     )
     connect_timeout_seconds: float = Field(default=2.0, gt=0, title="Upstream connect timeout")
     read_timeout_seconds: float = Field(default=15.0, gt=0, title="Upstream read timeout")
+    breaker_failures: int = Field(default=5, ge=1, title="Failures in a row that open a circuit")
+    breaker_cooldown_seconds: float = Field(
+        default=10.0, gt=0, title="How long an open circuit refuses calls before one trial"
+    )
+    openapi_cache_seconds: float = Field(
+        default=60.0, ge=0, title="How long a merged OpenAPI document is served from memory"
+    )
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, title="Largest JSON request body")
     max_upload_bytes: int = Field(
         default=6 * 1024 * 1024, ge=1024, title="Largest multipart (photo) request body"
+    )
+    trusted_proxies: str = Field(
+        default="",
+        title="Comma-separated peer IPs whose X-Forwarded-For is believed (the load balancer)",
+    )
+    ip_burst: float = Field(default=1000, gt=0, title="Requests per client IP at once")
+    ip_per_second: float = Field(default=100, gt=0, title="Sustained requests/s per client IP")
+    account_burst: float = Field(default=120, gt=0, title="Requests per account at once")
+    account_per_second: float = Field(default=10, gt=0, title="Sustained requests/s per account")
+    login_ip_burst: float = Field(default=30, gt=0, title="Logins per client IP at once")
+    login_ip_per_second: float = Field(default=0.5, gt=0, title="Sustained logins/s per IP")
+    login_phone_burst: float = Field(default=5, gt=0, title="Logins per phone number at once")
+    login_phone_per_second: float = Field(
+        default=5 / 60, gt=0, title="Sustained logins/s per phone number"
+    )
+    order_burst: float = Field(default=10, gt=0, title="Orders placed per account at once")
+    order_per_second: float = Field(
+        default=10 / 60, gt=0, title="Sustained orders placed/s per account"
     )
     log_level: str = Field(default="INFO", title="Log level")

@@ -1,23 +1,81 @@
-"""Who is calling: a verified access token, or nobody (anonymous, for public reads)."""
+"""Who is calling: an access token, an agency API key, or nobody (anonymous, for public reads).
+
+Every request is then throttled by client address, and authenticated callers also by account,
+before anything else happens.
+"""
 
 from __future__ import annotations
 
-from fastapi import Request
-from lumbung_shared.web.identity import Identity, Role
+from typing import Annotated
 
-from lumbung_gateway.domain.tokens import TokenIssuer
+from fastapi import Depends, Request
+from lumbung_shared.errors import ForbiddenError, Message
+from lumbung_shared.web.identity import Identity, Role
+from pydantic import ValidationError
+
+from lumbung_gateway.api.deps import ClientIp, Runtime
+from lumbung_gateway.domain.errors import AuthenticationError
+from lumbung_gateway.runtime import Limit
 
 ANONYMOUS = Identity(subject="anonymous", role=Role.ANONYMOUS)
+API_KEY_HEADER = "x-api-key"
+
+_TWO_CREDENTIALS = Message(
+    id="Gunakan token atau kunci API, bukan keduanya.",
+    en="Use either a token or an API key, not both.",
+)
+_INVALID_TOKEN = Message(
+    id="Sesi tidak valid. Silakan masuk kembali.",
+    en="Invalid session. Please sign in again.",
+)
 
 
-def authenticate(request: Request) -> Identity:
-    """The caller's identity from `Authorization: Bearer <jwt>`; 401 for a bad token."""
+async def authenticate(request: Request, runtime: Runtime, ip: ClientIp) -> Identity:
+    """The caller from `Authorization: Bearer <jwt>` or `X-API-Key`; 401 for a bad credential."""
+    runtime.throttle(Limit.IP, ip)
     header = request.headers.get("authorization")
-    if header is None:
+    api_key = request.headers.get(API_KEY_HEADER)
+    if header is not None and api_key is not None:
+        raise AuthenticationError("ambiguous-credentials", _TWO_CREDENTIALS)
+    if api_key is not None:
+        identity = await runtime.api_keys.authenticate(api_key.strip())
+    elif header is not None:
+        identity = _from_bearer(runtime, header)
+    else:
         return ANONYMOUS
+    runtime.throttle(Limit.ACCOUNT, identity.subject)
+    return identity
+
+
+def _from_bearer(runtime: Runtime, header: str) -> Identity:
     scheme, _, token = header.partition(" ")
-    issuer: TokenIssuer = request.state.tokens
-    if scheme.lower() != "bearer" or not token:
-        issuer.verify("")  # raises the same 401 as any other unusable credential
-    claims = issuer.verify(token.strip())
-    return Identity(subject=claims.sub, role=Role(claims.role.value), regions=list(claims.regions))
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("invalid-token", _INVALID_TOKEN)
+    claims = runtime.tokens.verify(token.strip())
+    try:
+        return Identity(subject=claims.sub, role=claims.role, regions=list(claims.regions))
+    except ValidationError:  # signed by us yet unfit to forward (e.g. an over-long subject)
+        raise AuthenticationError("invalid-token", _INVALID_TOKEN) from None
+
+
+Caller = Annotated[Identity, Depends(authenticate)]
+
+
+def _signed_in(identity: Caller) -> Identity:
+    if identity.role is Role.ANONYMOUS:
+        raise AuthenticationError(
+            "unauthenticated", Message(id="Anda perlu masuk terlebih dahulu.", en="Please sign in.")
+        )
+    return identity
+
+
+SignedIn = Annotated[Identity, Depends(_signed_in)]
+
+
+def _admin(identity: SignedIn) -> Identity:
+    if identity.role is not Role.ADMIN:
+        raise ForbiddenError
+    return identity
+
+
+Admin = Annotated[Identity, Depends(_admin)]

@@ -1,26 +1,41 @@
 """The one door: authenticate the caller, sign who they are, and pass the request on.
 
 Responses stream back unbuffered (photos, Server-Sent Events). Only idempotent methods are
-retried, and only when the request never reached the service (connect errors).
+retried, and only when the request never reached the service (connect errors). A circuit
+breaker per service answers 503 at once while that service is failing, instead of letting
+every request wait for a timeout.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Annotated
+import time
+from collections.abc import AsyncIterator
 
 import httpx
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from lumbung_shared.errors import Message
 from lumbung_shared.observability import correlation_id
-from lumbung_shared.web.identity import IDENTITY_HEADER, Identity, sign_identity
+from lumbung_shared.web.identity import IDENTITY_HEADER, Identity, Role, sign_identity
 from lumbung_shared.web.middleware import CORRELATION_HEADER
 from lumbung_shared.web.problems import problem, status_problem
 from starlette.background import BackgroundTask
 
-from lumbung_gateway.api.auth import authenticate
+from lumbung_gateway.api.auth import Caller
+from lumbung_gateway.api.bodies import (
+    BodyTooLargeError,
+    check_declared_length,
+    is_upload,
+    read_bounded,
+    stream_bounded,
+)
+from lumbung_gateway.api.deps import ClientIp, Runtime
+from lumbung_gateway.domain.circuit_breaker import CircuitBreaker
+from lumbung_gateway.domain.errors import UpstreamUnavailableError
+from lumbung_gateway.metrics import route_template
+from lumbung_gateway.runtime import GatewayRuntime, Limit
 from lumbung_gateway.upstreams import Upstream, upstream_for
 
 log = logging.getLogger(__name__)
@@ -29,6 +44,7 @@ router = APIRouter()
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 CONNECT_RETRIES = 2
+FAILURE_STATUSES = frozenset({502, 503, 504})
 FORWARDED_REQUEST_HEADERS = frozenset(
     {
         "accept",
@@ -37,6 +53,8 @@ FORWARDED_REQUEST_HEADERS = frozenset(
         "if-match",
         "if-none-match",
         "if-modified-since",
+        "if-range",
+        "range",
         "idempotency-key",
         "last-event-id",
         "user-agent",
@@ -75,9 +93,9 @@ def _headers_for_upstream(request: Request, identity: Identity) -> dict[str, str
     return headers
 
 
-async def _send(upstream: Upstream, request: httpx.Request) -> httpx.Response:
-    """Send, retrying connect failures for idempotent methods only."""
-    attempts = CONNECT_RETRIES + 1 if request.method in IDEMPOTENT else 1
+async def _send(upstream: Upstream, request: httpx.Request, retry: bool) -> httpx.Response:
+    """Send, retrying connect failures (the request never left) when `retry` allows."""
+    attempts = CONNECT_RETRIES + 1 if retry else 1
     for attempt in range(1, attempts + 1):
         try:
             return await upstream.client.send(request, stream=True)
@@ -88,42 +106,101 @@ async def _send(upstream: Upstream, request: httpx.Request) -> httpx.Response:
     raise AssertionError("unreachable")
 
 
+def _throttle_writes(runtime: GatewayRuntime, request: Request, who: Identity, ip: str) -> None:
+    """Order placement has its own, stricter bucket per account (per address if anonymous)."""
+    if request.method == "POST" and request.url.path.rstrip("/") == "/v1/orders":
+        key = who.subject if who.role is not Role.ANONYMOUS else f"ip:{ip}"
+        runtime.throttle(Limit.ORDER, key)
+
+
+async def _outgoing(
+    runtime: GatewayRuntime, upstream: Upstream, request: Request, identity: Identity
+) -> tuple[httpx.Request, bool]:
+    """The request to send, and whether it may be retried (buffered body, idempotent method)."""
+    headers = _headers_for_upstream(request, identity)
+    content: bytes | AsyncIterator[bytes]
+    if is_upload(request):
+        limit = runtime.settings.max_upload_bytes
+        check_declared_length(request, limit)
+        if "content-length" in request.headers:
+            headers["content-length"] = request.headers["content-length"]
+        content, retry = stream_bounded(request, limit), False
+    else:
+        content = await read_bounded(request, runtime.settings.max_body_bytes)
+        retry = request.method in IDEMPOTENT
+    built = upstream.client.build_request(
+        request.method, _raw_target(request), headers=headers, content=content
+    )
+    return built, retry
+
+
+def _raw_target(request: Request) -> httpx.URL:
+    """Path and query exactly as the client encoded them, so nothing is re-interpreted."""
+    raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
+    query: bytes = request.scope.get("query_string", b"")
+    return httpx.URL(raw_path=raw_path + (b"?" + query if query else b""))
+
+
 @router.api_route(
     "/v1/{path:path}",
     methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
     include_in_schema=False,
 )
 async def proxy(
-    path: str, request: Request, identity: Annotated[Identity, Depends(authenticate)]
+    path: str, request: Request, identity: Caller, runtime: Runtime, ip: ClientIp
 ) -> Response:
     """Forward an authenticated request to the service that owns its path."""
     name = upstream_for(request.url.path)
     if name is None:
         return status_problem(request, 404)
-    upstream: Upstream = request.state.upstreams[name]
-    body = await request.body()
-    outgoing = upstream.client.build_request(
-        request.method,
-        request.url.path,
-        params=request.url.query,
-        headers=_headers_for_upstream(request, identity),
-        content=body,
-    )
+    request.state.metrics_route = route_template(request.url.path)
+    request.state.metrics_upstream = name
+    _throttle_writes(runtime, request, identity, ip)
+    upstream = runtime.upstreams[name]
+    outgoing, retry = await _outgoing(runtime, upstream, request, identity)
+    breaker = runtime.breakers[name]
     try:
-        response = await _send(upstream, outgoing)
+        breaker.ensure_allowed(time.monotonic())
+    except UpstreamUnavailableError:
+        runtime.metrics.breaker_rejections.inc((("upstream", name),))
+        raise
+    return await _forward(request, breaker, upstream, outgoing, retry)
+
+
+async def _forward(
+    request: Request,
+    breaker: CircuitBreaker,
+    upstream: Upstream,
+    outgoing: httpx.Request,
+    retry: bool,
+) -> Response:
+    name = upstream.name
+    try:
+        response = await _send(upstream, outgoing, retry)
+    except BodyTooLargeError:
+        breaker.record_success(time.monotonic())  # the service is fine; the body was not
+        raise
     except httpx.TimeoutException:
-        log.warning("upstream timed out", extra={"upstream": name, "path": path})
+        breaker.record_failure(time.monotonic())
+        log.warning("upstream timed out", extra={"upstream": name, "path": outgoing.url.path})
         return problem(request, 504, "upstream-timeout", _TIMEOUT, upstream=name)
     except httpx.TransportError as exc:
+        breaker.record_failure(time.monotonic())
         log.warning("upstream unreachable", extra={"upstream": name, "error": repr(exc)})
+        wait = max(1, round(breaker.retry_after(time.monotonic())))
         return problem(
             request,
             503,
             "upstream-unavailable",
             _UNAVAILABLE,
-            headers={"Retry-After": "5"},
+            headers={"Retry-After": str(wait)},
             upstream=name,
+            retry_after_seconds=wait,
         )
+    if response.status_code in FAILURE_STATUSES:
+        breaker.record_failure(time.monotonic())
+    else:
+        breaker.record_success(time.monotonic())
     headers = {
         k: v for k, v in response.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS
     }

@@ -4,26 +4,38 @@ Self-registration must never hand out authority: farmers, fishers and buyers sig
 own, while agency (government extension/fisheries staff with regional data access) and admin
 accounts are created by an admin. Keeping that rule here, next to the enum, means a new role is
 private until someone decides otherwise.
+
+`Role` is the shared enum the services authorise with (`lumbung_shared.web.identity.Role`), so
+the role in a token and the role a service checks can never drift apart. It includes
+`anonymous`, which describes a caller without credentials and is never an account's role:
+`ACCOUNT_ROLES` lists the roles an account (and a token) may hold.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from lumbung_shared.errors import Message
+from lumbung_shared.web.identity import Role
 
 from lumbung_gateway.domain.errors import InvalidInputError
 
+__all__ = [
+    "ACCOUNT_ROLES",
+    "ADMIN_CREATED_ROLES",
+    "SELF_REGISTRABLE_ROLES",
+    "SELLER_ROLES",
+    "Role",
+    "can_self_register",
+    "is_seller",
+    "parse_self_registration_role",
+]
 
-class Role(StrEnum):
-    """A user's role; the value travels in the access token's `role` claim."""
+ACCOUNT_ROLES: frozenset[Role] = frozenset(
+    {Role.FARMER, Role.FISHER, Role.BUYER, Role.AGENCY, Role.ADMIN}
+)
+"""Roles an account or access token may carry (everything but anonymous)."""
 
-    FARMER = "farmer"
-    FISHER = "fisher"
-    BUYER = "buyer"
-    AGENCY = "agency"
-    ADMIN = "admin"
-
+ADMIN_CREATED_ROLES: frozenset[Role] = frozenset({Role.AGENCY, Role.ADMIN})
+"""Roles only an admin may hand out."""
 
 SELF_REGISTRABLE_ROLES: frozenset[Role] = frozenset({Role.FARMER, Role.FISHER, Role.BUYER})
 """Roles a person may pick on the public sign-up form."""

@@ -20,11 +20,19 @@ from typing import Any
 
 import jwt
 from lumbung_shared.errors import Message
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+)
 
 from lumbung_gateway.domain.errors import AuthenticationError
 from lumbung_gateway.domain.keys import KeySet, SigningKey
-from lumbung_gateway.domain.roles import Role
+from lumbung_gateway.domain.roles import ACCOUNT_ROLES, Role
 
 __all__ = ["ALGORITHM", "HEADER_TYP", "AccessClaims", "KeySet", "SigningKey", "TokenIssuer"]
 
@@ -62,6 +70,14 @@ class AccessClaims(BaseModel):
     exp: StrictInt
     jti: StrictStr
 
+    @field_validator("role")
+    @classmethod
+    def _account_role(cls, role: Role) -> Role:
+        """A token always names an account's role; "anonymous" is the absence of a token."""
+        if role not in ACCOUNT_ROLES:
+            raise ValueError("not an account role")
+        return role
+
 
 class TokenIssuer:
     """Issue and verify access tokens for one issuer/audience pair with one key set."""
@@ -88,6 +104,8 @@ class TokenIssuer:
         now: datetime | None = None,
     ) -> str:
         """Sign a token for `subject` with the active key, valid from `now` for the TTL."""
+        if role not in ACCOUNT_ROLES:
+            raise ValueError(f"{role!r} is not an account role")
         issued_at = _epoch(now)
         claims: dict[str, Any] = {
             "sub": subject,

@@ -1,0 +1,1 @@
+"""The gateway's own database: accounts, refresh tokens, login attempts and agency API keys."""

@@ -1,0 +1,85 @@
+"""Specification: merging service documents keeps every definition and every reference right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lumbung_gateway.apidoc.merge import finish, merge_service
+
+
+def _service(view: dict[str, Any], path: str) -> dict[str, Any]:
+    return {
+        "paths": {
+            path: {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/View"}
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+            "/healthz": {"get": {"responses": {"200": {"description": "ok"}}}},
+        },
+        "components": {"schemas": {"View": view, "Shared": {"type": "string"}}},
+    }
+
+
+def _owns(prefix: str) -> Any:
+    return lambda path: path.startswith(prefix)
+
+
+class TestMerge:
+    def test_clashing_names_are_renamed_with_their_references(self) -> None:
+        merged: dict[str, Any] = {"paths": {}}
+        merge_service(
+            merged, _service({"type": "object"}, "/v1/listings"), "listings", _owns("/v1/listings")
+        )
+        merge_service(
+            merged, _service({"type": "array"}, "/v1/orders"), "orders", _owns("/v1/orders")
+        )
+
+        schemas = merged["components"]["schemas"]
+        assert schemas["View"] == {"type": "object"}
+        assert schemas["orders_View"] == {"type": "array"}
+        assert "orders_Shared" not in schemas  # identical definitions are shared
+        orders_ref = merged["paths"]["/v1/orders"]["get"]["responses"]["200"]["content"]
+        assert (
+            orders_ref["application/json"]["schema"]["$ref"] == "#/components/schemas/orders_View"
+        )
+
+    def test_only_routed_paths_are_taken(self) -> None:
+        merged: dict[str, Any] = {"paths": {}}
+        merge_service(merged, _service({}, "/v1/listings"), "listings", _owns("/v1/listings"))
+        assert list(merged["paths"]) == ["/v1/listings"]
+
+    def test_a_clash_inside_a_shared_name_renames_the_referrer_too(self) -> None:
+        merged: dict[str, Any] = {"paths": {}}
+        first = {
+            "components": {
+                "schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {"type": "string"}}
+            }
+        }
+        second = {
+            "components": {
+                "schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {"type": "integer"}}
+            }
+        }
+        merge_service(merged, first, "one", _owns("/x"))
+        merge_service(merged, second, "two", _owns("/x"))
+        schemas = merged["components"]["schemas"]
+        assert schemas["two_A"] == {"$ref": "#/components/schemas/two_B"}
+        assert schemas["A"] == {"$ref": "#/components/schemas/B"}
+
+    def test_finish_documents_problems_and_security(self) -> None:
+        merged: dict[str, Any] = {"paths": {}}
+        merge_service(merged, _service({}, "/v1/listings"), "listings", _owns("/v1/listings"))
+        doc = finish(merged, {"listings": "/v1/asyncapi/listings"}, ["orders"])
+        responses = doc["paths"]["/v1/listings"]["get"]["responses"]
+        assert "application/problem+json" in responses["429"]["content"]
+        assert set(doc["components"]["securitySchemes"]) == {"bearerAuth", "apiKeyAuth"}
+        assert doc["x-unavailable-services"] == ["orders"]

@@ -1,0 +1,102 @@
+"""Specification: one OpenAPI document and docs page for the whole API; health and metrics."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+from devstack.stack import Stack
+
+from tests.support.clients import bearer
+
+
+@pytest.fixture
+async def document(gateway: httpx.AsyncClient) -> dict[str, Any]:
+    response = await gateway.get("/openapi.json")
+    assert response.status_code == 200
+    doc: dict[str, Any] = response.json()
+    return doc
+
+
+def _refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"]} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(_refs(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(v) for v in node))
+    return set()
+
+
+class TestOpenApi:
+    async def test_covers_the_gateway_and_every_service(self, document: dict[str, Any]) -> None:
+        paths = document["paths"]
+        assert "/v1/auth/login" in paths
+        assert "/v1/admin/api-keys" in paths
+        assert "/v1/listings" in paths
+        assert "/v1/orders/listing-snapshots/{listing_id}" in paths
+        assert "x-unavailable-services" not in document
+        assert not any(p in paths for p in ("/v1/{path}", "/openapi.json"))
+
+    async def test_declares_both_security_schemes(self, document: dict[str, Any]) -> None:
+        schemes = document["components"]["securitySchemes"]
+        assert schemes["bearerAuth"] == {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+        assert schemes["apiKeyAuth"]["name"] == "X-API-Key"
+        assert {"bearerAuth": []} in document["security"]
+
+    async def test_every_reference_resolves(self, document: dict[str, Any]) -> None:
+        for ref in _refs(document):
+            section, name = re.fullmatch(r"#/components/(\w+)/(.+)", ref).groups()  # type: ignore[union-attr]
+            assert name in document["components"][section], ref
+
+    async def test_errors_are_documented_as_problems(self, document: dict[str, Any]) -> None:
+        operation = document["paths"]["/v1/listings"]["post"]
+        for status in ("401", "422", "429", "503", "504"):
+            content = operation["responses"][status]["content"]
+            assert list(content) == ["application/problem+json"]
+
+    async def test_links_event_documentation(
+        self, document: dict[str, Any], gateway: httpx.AsyncClient
+    ) -> None:
+        assert document["x-asyncapi"]["listings"] == "/v1/asyncapi/listings"
+        index = await gateway.get("/v1/asyncapi")
+        assert index.json()["orders"] == "/v1/asyncapi/orders"
+        one = await gateway.get("/v1/asyncapi/listings")
+        assert one.status_code in {200, 404}  # served when the service publishes one
+        assert (await gateway.get("/v1/asyncapi/nope")).status_code == 404
+
+    async def test_docs_page(self, gateway: httpx.AsyncClient) -> None:
+        page = await gateway.get("/docs")
+        assert page.status_code == 200
+        assert "/openapi.json" in page.text
+
+
+class TestHealth:
+    async def test_live_and_ready_with_its_store(self, gateway: httpx.AsyncClient) -> None:
+        assert (await gateway.get("/healthz")).json() == {"status": "ok"}
+        ready = await gateway.get("/readyz")
+        assert ready.status_code == 200
+        assert set(ready.json()["checks"]) == {"mongo", "listings", "orders", "weather_alerts"}
+
+    async def test_metrics_count_requests_per_route_and_upstream(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        await gateway.get("/v1/listings/0123456789abcdef0123", headers=bearer(stack, "buyer"))
+        await gateway.post("/v1/auth/login", json={"phone": "1", "password": "x"})
+
+        text = (await gateway.get("/metrics")).text
+
+        assert "# TYPE lumbung_gateway_requests_total counter" in text
+        assert "# TYPE lumbung_gateway_request_duration_seconds histogram" in text
+        assert re.search(
+            r'lumbung_gateway_requests_total\{method="GET",route="/v1/listings/\{id\}",'
+            r'upstream="listings",status="404"\} [1-9]',
+            text,
+        )
+        assert 'route="/v1/auth/login",upstream="gateway"' in text
+        assert re.search(
+            r'lumbung_gateway_request_duration_seconds_bucket\{method="GET",'
+            r'route="/v1/listings/\{id\}",upstream="listings",le="\+Inf"\} [1-9]',
+            text,
+        )

@@ -1,0 +1,98 @@
+"""Specification: every route x every caller x someone else's object — no unauthorised success.
+
+The table lives in `authorisation_routes.py`; this file only runs it. Callers are access tokens
+for each role (made-up accounts), an agency API key, anonymous, and two sellers: the `owner` of
+the objects the routes name and a `stranger` of the same role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import httpx
+import pytest
+from devstack.stack import Stack
+
+from tests.gateway.helpers import PASSWORD, new_phone
+from tests.gateway.integration.authorisation_routes import (
+    CALLERS,
+    OBJECTS,
+    ROUTES,
+    RouteCase,
+    World,
+)
+from tests.support.clients import bearer
+from tests.support.polling import eventually
+
+DENIALS = {401, 403, 404}
+
+
+@pytest.fixture(scope="module")
+async def world(stack: Stack) -> AsyncIterator[World]:
+    async with httpx.AsyncClient(base_url=stack.url("gateway"), timeout=30) as client:
+        admin = bearer(stack, "admin")
+        account = await client.post(
+            "/v1/admin/accounts",
+            json={
+                "phone": new_phone(),
+                "password": PASSWORD,
+                "display_name": "BPBD Hulu Sungai Utara",
+                "role": "agency",
+                "regions": ["63.08"],
+            },
+            headers=admin,
+        )
+        assert account.status_code == 201, account.text
+        agency_id = account.json()["id"]
+        key = await client.post(
+            "/v1/admin/api-keys",
+            json={"account_id": agency_id, "name": "matrix caller", "regions": ["63.08"]},
+            headers=admin,
+        )
+        assert key.status_code == 201, key.text
+        headers = {
+            "anonymous": {},
+            **{role: bearer(stack, role) for role in ("farmer", "fisher", "buyer", "agency")},
+            "agency_key": {"X-API-Key": key.json()["key"]},
+            "admin": admin,
+            "owner": bearer(stack, "farmer"),
+            "stranger": bearer(stack, "farmer"),
+        }
+        yield World(client, headers, agency_id)
+
+
+async def _succeeded(call: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response | None:
+    response = await call()
+    return response if response.is_success else None
+
+
+def _may_succeed(case: RouteCase, caller: str) -> bool:
+    if case.owner_only:
+        return caller == "owner" or (case.admin_overrides and caller == "admin")
+    return caller in case.allowed
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("case", ROUTES, ids=lambda c: c.name)
+async def test_no_unauthorised_success(world: World, case: RouteCase, caller: str) -> None:
+    path = case.path
+    if case.object is not None:
+        path = path.replace("{object}", await OBJECTS[case.object](world))
+    body = case.body(world) if case.body is not None else None
+
+    async def call() -> httpx.Response:
+        return await world.gateway.request(
+            case.method, path, json=body, headers=world.headers[caller]
+        )
+
+    response = await call()
+    if case.eventual and _may_succeed(case, caller):
+        response = await eventually(lambda: _succeeded(call))
+
+    if _may_succeed(case, caller):
+        assert 200 <= response.status_code < 300, f"{caller}: {response.text}"
+    else:
+        assert response.status_code in DENIALS, f"{caller} got {response.status_code}"
+        assert response.headers["content-type"] == "application/problem+json"
+    if case.owner_only and caller == "stranger":
+        assert response.status_code == 404

@@ -1,0 +1,91 @@
+"""Specification: a dead or hung service never hangs the gateway, and recovery needs no restart."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+from devstack.stack import Stack
+
+from tests.gateway.conftest import InProcess
+from tests.gateway.helpers import silent_server
+from tests.support.clients import bearer
+from tests.support.polling import eventually
+
+ZONES = "/v1/zones"
+
+
+async def _timed_get(
+    client: httpx.AsyncClient, path: str, headers: dict[str, str]
+) -> tuple[httpx.Response, float]:
+    started = time.perf_counter()
+    response = await client.get(path, headers=headers)
+    return response, time.perf_counter() - started
+
+
+class TestStoppedUpstream:
+    async def test_503_quickly_then_recovers(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        buyer = bearer(stack, "buyer")
+        await asyncio.to_thread(stack.stop_service, "weather_alerts")
+        try:
+            first, first_seconds = await _timed_get(gateway, ZONES, buyer)
+            assert first.status_code == 503, first.text
+            assert first_seconds < 2.0
+            assert first.headers["content-type"] == "application/problem+json"
+            assert first.json()["type"].endswith("/upstream-unavailable")
+            assert int(first.headers["retry-after"]) >= 1
+
+            for _ in range(6):  # enough failures in a row to open the circuit
+                await gateway.get(ZONES, headers=buyer)
+            opened, opened_seconds = await _timed_get(gateway, ZONES, buyer)
+            assert opened.status_code == 503
+            assert opened_seconds < 0.5
+            assert int(opened.headers["retry-after"]) >= 1
+
+            ready = await gateway.get("/readyz")
+            assert ready.status_code == 503
+            assert "weather_alerts" in ready.json()["reasons"]
+            other = await gateway.get("/v1/listings/missing", headers=buyer)
+            assert other.status_code == 404  # the other services are unaffected
+        finally:
+            await asyncio.to_thread(stack.start_service, "weather_alerts")
+
+        async def answered() -> httpx.Response | None:
+            response = await gateway.get(ZONES, headers=buyer)
+            return None if response.status_code == 503 else response
+
+        recovered = await eventually(answered, within=40, interval=0.5)
+        assert recovered.status_code < 500
+        assert (await gateway.get("/readyz")).status_code == 200
+
+
+class TestHungUpstream:
+    async def test_times_out_with_504_then_fails_fast(
+        self, stack: Stack, inprocess_gateway: InProcess
+    ) -> None:
+        buyer = bearer(stack, "buyer")
+        async with (
+            silent_server() as hung_url,
+            inprocess_gateway(
+                orders_url=hung_url,
+                read_timeout_seconds=0.5,
+                breaker_failures=2,
+                breaker_cooldown_seconds=30,
+            ) as client,
+        ):
+            timed_out, seconds = await _timed_get(client, "/v1/orders/listing-snapshots/x", buyer)
+            assert timed_out.status_code == 504, timed_out.text
+            assert timed_out.json()["type"].endswith("/upstream-timeout")
+            assert seconds < 3.0
+
+            await client.get("/v1/orders/listing-snapshots/x", headers=buyer)
+            fast, fast_seconds = await _timed_get(client, "/v1/orders/listing-snapshots/x", buyer)
+            assert fast.status_code == 503
+            assert fast_seconds < 0.3
+            assert 1 <= int(fast.headers["retry-after"]) <= 30
+
+            healthy = await client.get("/v1/listings/missing", headers=buyer)
+            assert healthy.status_code == 404  # one hung service does not block the others
