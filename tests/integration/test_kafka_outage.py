@@ -9,25 +9,20 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from devstack.stack import Ports, Stack
+from devstack.stack import Stack
 
 from tests.integration.test_listing_reaches_orders import SHALLOTS, snapshot_in_orders
 from tests.support.clients import bearer
 from tests.support.polling import eventually
+from tests.support.stacks import private_stack
 
 SERVICES = ("listings", "orders", "weather_alerts", "gateway")
 
 
 @pytest.fixture(scope="module")
 def own_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    home = tmp_path_factory.mktemp("outage")
-    stack = Stack(data_dir=home / "data", run_dir=home / "run", ports=Ports.free(), partitions=1)
-    try:
-        stack.start_infra()
-        stack.start_services()
+    with private_stack(tmp_path_factory, "outage") as stack:
         yield stack
-    finally:
-        stack.down()
 
 
 async def readiness(client: httpx.AsyncClient, stack: Stack, service: str) -> httpx.Response:

@@ -48,7 +48,7 @@ class EventTap:
         self._consumer = consumer
         self.records: list[Any] = []
 
-    async def wait_for(self, match: Callable[[Any], bool], within: float = 20.0) -> Any:
+    async def wait_for(self, match: Callable[[Any], bool], within: float = 45.0) -> Any:
         """The first record (decoded envelope, or raw ConsumerRecord if undecodable) matching."""
         deadline = time.monotonic() + within
         for record in self.records:
@@ -56,12 +56,11 @@ class EventTap:
                 return record
         while time.monotonic() < deadline:
             batch = await self._consumer.getmany(timeout_ms=200)
-            for messages in batch.values():
-                for message in messages:
-                    item = _decode(message)
-                    self.records.append(item)
-                    if match(item):
-                        return item
+            fresh = [_decode(m) for messages in batch.values() for m in messages]
+            self.records.extend(fresh)  # keep the whole batch for later waits
+            for item in fresh:
+                if match(item):
+                    return item
         raise AssertionError(f"no matching event within {within}s; saw {len(self.records)}")
 
     async def envelopes(self, within: float = 1.0) -> list[Envelope[Any]]:

@@ -11,7 +11,7 @@ T = TypeVar("T")
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[T | None]], within: float = 20.0, interval: float = 0.1
+    probe: Callable[[], Awaitable[T | None]], within: float = 45.0, interval: float = 0.1
 ) -> T:
     """Return the first non-None result of `probe`, or fail after `within` seconds."""
     deadline = time.monotonic() + within

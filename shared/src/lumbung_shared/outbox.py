@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,6 +28,9 @@ OUTBOX = "outbox"
 PENDING = "outbox_pending"
 LEASE = "outbox_lease_until"
 MAX_BACKOFF_SECONDS = 10.0
+
+Notify = Callable[[Any], None]
+"""Tells the relay which document (by `_id`) a writer just gave new outbox events."""
 
 Publish = Callable[[dict[str, Any]], Awaitable[None]]
 """Publishes one outbox entry (topic, key, body, ...) and returns once the broker acked it."""
@@ -48,6 +52,12 @@ def outbox_fields(*events: Envelope[Any]) -> dict[str, Any]:
 class OutboxRelay:
     """Publishes what aggregates left in their outboxes, in order, then removes it.
 
+    Writers tell the relay which document they just wrote (`watch` returns that callback), and
+    the relay claims exactly that document by `_id`. A full scan for pending outboxes runs at
+    start-up and then every `full_scan_seconds`, to catch what a crashed process or another
+    replica left behind: on FerretDB any filter but `_id` scans the whole collection (measured:
+    ~270 ms at 3,000 documents, index or not), too slow for every write.
+
     Several replicas may run: a short lease on the document keeps two relays from publishing
     the same outbox at once (and a crashed relay's lease simply runs out).
     """
@@ -58,20 +68,26 @@ class OutboxRelay:
         publish: Publish,
         poll_seconds: float = 0.5,
         lease_seconds: float = 30.0,
+        full_scan_seconds: float = 30.0,
     ) -> None:
-        self._collections = list(collections)
+        self._collections = {c.full_name: c for c in collections}
         self._publish = publish
         self._poll_seconds = poll_seconds
         self._lease = timedelta(seconds=lease_seconds)
+        self._full_scan_seconds = full_scan_seconds
+        self._next_full_scan = 0.0
+        self._hints: dict[str, set[Any]] = defaultdict(set)
         self._wake = asyncio.Event()
 
-    def watch(self, collection: AsyncCollection[dict[str, Any]]) -> None:
-        """Also relay the outboxes of documents in this collection."""
-        self._collections.append(collection)
+    def watch(self, collection: AsyncCollection[dict[str, Any]]) -> Notify:
+        """Relay this collection's outboxes; call the returned function with a written `_id`."""
+        self._collections[collection.full_name] = collection
 
-    def wake(self) -> None:
-        """Ask for a pass now (after a local write) instead of at the next poll."""
-        self._wake.set()
+        def notify(doc_id: Any) -> None:
+            self._hints[collection.full_name].add(doc_id)
+            self._wake.set()
+
+        return notify
 
     async def run(self) -> None:
         """Relay forever; a failed pass is logged and retried with backoff, never fatal."""
@@ -91,17 +107,46 @@ class OutboxRelay:
                     await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
 
     async def drain(self) -> int:
-        """Publish every pending outbox once; returns how many events went out."""
+        """Publish the hinted outboxes, and every pending one when a full scan is due."""
+        total = await self._drain_hints()
+        loop = asyncio.get_running_loop()
+        if loop.time() >= self._next_full_scan:
+            total += await self._drain_all()
+            self._next_full_scan = loop.time() + self._full_scan_seconds
+        return total
+
+    async def _drain_hints(self) -> int:
         total = 0
-        for collection in self._collections:
-            while (doc := await self._claim(collection)) is not None:
+        for name in list(self._hints):
+            collection, pending = self._collections[name], self._hints[name]
+            while pending:
+                doc_id = pending.pop()
+                try:
+                    doc = await self._claim(collection, {"_id": doc_id})
+                    if doc is not None:
+                        total += await self._publish_document(collection, doc)
+                except Exception:
+                    pending.add(doc_id)  # keep the hint for the retry
+                    raise
+        return total
+
+    async def _drain_all(self) -> int:
+        total = 0
+        for collection in list(self._collections.values()):
+            while (doc := await self._claim(collection, {})) is not None:
                 total += await self._publish_document(collection, doc)
         return total
 
-    async def _claim(self, collection: AsyncCollection[dict[str, Any]]) -> dict[str, Any] | None:
+    async def _claim(
+        self, collection: AsyncCollection[dict[str, Any]], where: dict[str, Any]
+    ) -> dict[str, Any] | None:
         now = datetime.now(UTC)
         return await collection.find_one_and_update(
-            {PENDING: {"$gt": 0}, "$or": [{LEASE: {"$exists": False}}, {LEASE: {"$lt": now}}]},
+            {
+                **where,
+                PENDING: {"$gt": 0},
+                "$or": [{LEASE: {"$exists": False}}, {LEASE: {"$lt": now}}],
+            },
             {"$set": {LEASE: now + self._lease}},
             return_document=ReturnDocument.AFTER,
         )

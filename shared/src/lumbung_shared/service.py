@@ -102,7 +102,12 @@ def _lifespan(settings: ServiceSettings, setup: Setup) -> Callable[[FastAPI], An
         mongo = make_mongo_client(settings)
         db = mongo[settings.mongo_database]
         broker = make_broker(settings)
-        relay = OutboxRelay([], outbox_publisher(broker), settings.outbox_poll_seconds)
+        relay = OutboxRelay(
+            [],
+            outbox_publisher(broker),
+            poll_seconds=settings.outbox_poll_seconds,
+            full_scan_seconds=settings.outbox_full_scan_seconds,
+        )
         runtime = Runtime(settings, mongo, db, broker, relay, ProcessedEvents(db.processed_events))
         await retry_until_up("mongo", lambda: _ping(mongo))
         state = await setup(runtime)

@@ -37,6 +37,9 @@ class ServiceSettings(BaseSettings):
         title="Run the outbox relay in this process (off when a separate relay process runs it)",
     )
     outbox_poll_seconds: float = Field(default=0.5, gt=0, title="Outbox relay poll interval")
+    outbox_full_scan_seconds: float = Field(
+        default=30.0, gt=0, title="How often the relay looks for outboxes it was not told about"
+    )
     consumer_max_attempts: int = Field(
         default=5, ge=1, title="Attempts for a transiently failing event before it is redelivered"
     )

@@ -13,6 +13,7 @@ runs (schemathesis' lazy pytest loader does not work with this pytest version).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
@@ -27,6 +28,7 @@ from schemathesis.checks import (
 )
 
 from tests.support.clients import bearer
+from tests.support.stacks import private_stack
 
 EXAMPLES_PER_OPERATION = 50
 STREAMING_PATHS = r"(/stream|/events|/sse)$"
@@ -56,9 +58,17 @@ def _exercise(
     run()
 
 
+@pytest.fixture(scope="module")
+def fuzzed_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A stack of its own: admin-made random zones and alerts must not leak into other tests."""
+    with private_stack(tmp_path_factory, "schemathesis") as stack:
+        yield stack
+
+
 @pytest.mark.schemathesis
 @pytest.mark.timeout(600)
-def test_merged_openapi_holds(stack: Stack) -> None:
+def test_merged_openapi_holds(fuzzed_stack: Stack) -> None:
+    stack = fuzzed_stack
     schema = schemathesis.openapi.from_url(f"{stack.url('gateway')}/openapi.json", timeout=30)
     schema = schema.exclude(path_regex=STREAMING_PATHS)
     failures: dict[str, str] = {}

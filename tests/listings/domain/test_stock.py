@@ -17,7 +17,9 @@ class TestCanReserve:
     def test_missing_listing(self) -> None:
         assert can_reserve(None, 1) is RejectReason.UNKNOWN_LISTING
 
-    @pytest.mark.parametrize("status", [s for s in Status if s is not Status.ACTIVE])
+    @pytest.mark.parametrize(
+        "status", [s for s in Status if s not in {Status.ACTIVE, Status.SOLD_OUT}]
+    )
     def test_listing_not_active(self, status: Status) -> None:
         state = StockState(status, quantity_available=100, min_order=1)
         assert can_reserve(state, 1) is RejectReason.INACTIVE
@@ -25,6 +27,10 @@ class TestCanReserve:
     @pytest.mark.parametrize("quantity", [4, 0, -3])
     def test_below_minimum_order(self, quantity: int) -> None:
         assert can_reserve(ACTIVE_100KG, quantity) is RejectReason.BELOW_MIN_ORDER
+
+    def test_a_sold_out_listing_has_not_enough_stock(self) -> None:
+        sold_out = StockState(Status.SOLD_OUT, quantity_available=0, min_order=1)
+        assert can_reserve(sold_out, 1) is RejectReason.INSUFFICIENT
 
     def test_more_than_available(self) -> None:
         assert can_reserve(ACTIVE_100KG, 101) is RejectReason.INSUFFICIENT

@@ -94,6 +94,25 @@ class TestOutboxRelay:
         assert await OutboxRelay([collection], recorder).drain() == 1
         assert recorder.published == [str(event.event_id)]
 
+    async def test_a_hinted_document_is_published_without_waiting_for_a_full_scan(
+        self, collection: Collection
+    ) -> None:
+        hinted, unhinted = reserved("o-h"), reserved("o-u")
+        await collection.insert_one({"_id": "o-h", **outbox_fields(hinted)})
+        await collection.insert_one({"_id": "o-u", **outbox_fields(unhinted)})
+        recorder = Recorder()
+        relay = OutboxRelay([], recorder, full_scan_seconds=3600)
+        notify = relay.watch(collection)
+        await relay.drain()  # the start-up scan publishes both
+        assert sorted(recorder.published) == sorted([str(hinted.event_id), str(unhinted.event_id)])
+
+        later_hinted, later_unhinted = released("o-h"), released("o-u")
+        await collection.update_one({"_id": "o-h"}, outbox_push(later_hinted))
+        await collection.update_one({"_id": "o-u"}, outbox_push(later_unhinted))
+        notify("o-h")
+        assert await relay.drain() == 1
+        assert recorder.published[-1] == str(later_hinted.event_id)
+
     async def test_two_relays_never_publish_the_same_outbox_at_once(
         self, collection: Collection
     ) -> None:

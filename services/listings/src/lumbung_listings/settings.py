@@ -14,3 +14,6 @@ class ListingsSettings(ServiceSettings):
 
     service_name: str = Field(default="listings", title="Service name")
     mongo_database: str = Field(default="lumbung_listings", title="Listings database")
+    risk_sweep_seconds: float = Field(
+        default=60.0, gt=0, title="How often expired sea alerts are cleared from catch listings"
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from lumbung_shared.settings import ServiceSettings
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 
@@ -14,3 +16,34 @@ class OrdersSettings(ServiceSettings):
 
     service_name: str = Field(default="orders", title="Service name")
     mongo_database: str = Field(default="lumbung_orders", title="Orders database")
+    confirm_within_seconds: float = Field(
+        default=86_400, gt=0, title="How long a seller has to confirm a reserved order"
+    )
+    expiry_scan_seconds: float = Field(
+        default=30.0, gt=0, title="How often the sweeper looks for lapsed reservations"
+    )
+    idempotency_retention_hours: float = Field(
+        default=48.0, ge=24, title="How long Idempotency-Keys are kept (at least 24 h)"
+    )
+    housekeeping_seconds: float = Field(
+        default=3600.0, gt=0, title="How often old idempotency keys and inbox ids are dropped"
+    )
+    payment_callback_secret: SecretStr = Field(
+        default=SecretStr(""),
+        title="HMAC key payment providers sign callbacks with (empty: callbacks refused)",
+    )
+    events_poll_seconds: float = Field(
+        default=0.5, gt=0, title="How often the live-status stream checks the order"
+    )
+    events_heartbeat_seconds: float = Field(
+        default=10.0, gt=0, title="Idle time after which the live-status stream sends a comment"
+    )
+    events_max_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        title="Longest a live-status stream stays open before the client resumes",
+    )
+
+    @property
+    def confirm_within(self) -> timedelta:
+        return timedelta(seconds=self.confirm_within_seconds)

@@ -1,66 +1,97 @@
-"""Routes for creating and reading listings (`/v1/listings`)."""
+"""Routes for one listing: create, read, edit, move through its lifecycle, delete."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
-from lumbung_shared.web.identity import Caller, Identity, Role, require_roles
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Body, Header, Query, Request, Response
+from lumbung_shared.web.identity import Caller
+from pydantic import BaseModel, ConfigDict
 
-from lumbung_listings.domain.listing import parse_draft
-from lumbung_listings.storage.listings import ListingRepository
+from lumbung_listings.api.views import Listings, ListingView, Seller, listing_view
+from lumbung_listings.domain.access import etag, parse_if_match
+from lumbung_listings.domain.lifecycle import Status
+from lumbung_listings.domain.listing import parse_draft, parse_patch
 
 router = APIRouter(prefix="/v1/listings", tags=["listings"])
 
-
-def listing_repository(request: Request) -> ListingRepository:
-    repository: ListingRepository = request.state.listings
-    return repository
+IfMatch = Annotated[str | None, Header(alias="if-match")]
 
 
-Listings = Annotated[ListingRepository, Depends(listing_repository)]
-Seller = Annotated[Identity, require_roles(Role.FARMER, Role.FISHER, Role.ADMIN)]
+class StatusChange(BaseModel):
+    """The status a seller wants the listing in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status
 
 
-class ListingView(BaseModel):
-    """A listing as clients see it."""
-
-    id: str = Field(validation_alias="_id")
-    seller_id: str
-    kind: str
-    commodity: str
-    title: str
-    description: str = ""
-    unit: str
-    price_per_unit: int
-    quantity_available: int
-    min_order: int
-    grade: str | None = None
-    origin_region: str
-    harvest_date: date | None = None
-    catch_date: date | None = None
-    best_before: date | None = None
-    tags: list[str] = Field(default_factory=list)
-    status: str
-    version: int
-    created_at: datetime
-    updated_at: datetime
+def _with_etag(response: Response, doc: dict[str, Any]) -> ListingView:
+    response.headers["ETag"] = etag(doc["version"])
+    response.headers["Cache-Control"] = "private, no-cache"
+    return listing_view(doc)
 
 
 @router.post("", status_code=201, response_model=ListingView)
 async def create_listing(
-    seller: Seller, listings: Listings, body: Annotated[dict[str, Any], Body()]
+    seller: Seller,
+    listings: Listings,
+    response: Response,
+    body: Annotated[dict[str, Any], Body()],
+    draft: Annotated[bool, Query(description="Keep it as an unpublished draft")] = False,
 ) -> ListingView:
     """Create a listing of produce, catch or processed goods for the calling seller."""
-    draft = parse_draft(body)
-    doc = await listings.create(seller.subject, draft)
-    return ListingView.model_validate(doc)
+    doc = await listings.create(seller.subject, parse_draft(body), publish=not draft)
+    response.headers["Location"] = f"/v1/listings/{doc['_id']}"
+    return _with_etag(response, doc)
 
 
 @router.get("/{listing_id}", response_model=ListingView)
-async def get_listing(listing_id: str, caller: Caller, listings: Listings) -> ListingView:
-    """One listing by id."""
-    del caller  # any verified caller may read a listing
-    return ListingView.model_validate(await listings.get(listing_id))
+async def get_listing(
+    listing_id: str, caller: Caller, listings: Listings, response: Response
+) -> ListingView:
+    """One listing by id; drafts and archived listings only for their seller."""
+    return _with_etag(response, await listings.visible(listing_id, caller))
+
+
+@router.patch("/{listing_id}", response_model=ListingView)
+async def edit_listing(
+    *,
+    listing_id: str,
+    seller: Seller,
+    listings: Listings,
+    response: Response,
+    body: Annotated[dict[str, Any], Body()],
+    if_match: IfMatch = None,
+) -> ListingView:
+    """Edit the seller-settable fields; `If-Match` must name the current version (else 412)."""
+    version = parse_if_match(if_match)
+    doc = await listings.update(listing_id, seller, version, parse_patch(body))
+    return _with_etag(response, doc)
+
+
+@router.post("/{listing_id}/status", response_model=ListingView)
+async def change_status(
+    *,
+    listing_id: str,
+    seller: Seller,
+    listings: Listings,
+    response: Response,
+    change: StatusChange,
+    if_match: IfMatch = None,
+) -> ListingView:
+    """Publish, pause, resume or archive a listing (`If-Match` optional, checked when sent)."""
+    version = None if if_match is None else parse_if_match(if_match)
+    doc = await listings.change_status(listing_id, seller, change.status, version)
+    return _with_etag(response, doc)
+
+
+@router.delete("/{listing_id}", status_code=204)
+async def delete_listing(
+    listing_id: str, seller: Seller, listings: Listings, request: Request
+) -> Response:
+    """Delete a listing and its photos; phones learn of it through sync tombstones."""
+    await listings.delete(listing_id, seller)
+    photos = request.state.photos
+    await photos.delete_listing_photos(listing_id)
+    return Response(status_code=204)

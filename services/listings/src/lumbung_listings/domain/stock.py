@@ -59,10 +59,14 @@ def can_reserve(listing: StockState | None, quantity: int) -> RejectReason | Non
     """None when `quantity` units may be reserved, else the first reason it may not.
 
     Reasons are checked from the most to the least fundamental, so a buyer ordering 1 kg of a
-    paused listing hears that it is paused, not that 1 kg is below the minimum.
+    paused listing hears that it is paused, not that 1 kg is below the minimum. A sold-out
+    listing is out of stock, not closed: the buyers who lost the race for the last units hear
+    "not enough stock".
     """
     if listing is None:
         return RejectReason.UNKNOWN_LISTING
+    if listing.status is Status.SOLD_OUT:
+        return RejectReason.INSUFFICIENT
     if listing.status is not Status.ACTIVE:
         return RejectReason.INACTIVE
     if quantity < max(listing.min_order, 1):

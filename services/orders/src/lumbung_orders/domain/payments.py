@@ -7,8 +7,10 @@ order is cancelled, declined or expires, the order emits `payment.refund_request
 or the provider integration does the refund, then marks the order `refunded`.
 
 Callback signature contract (what a payment provider must send):
-- Headers `X-Lumbung-Timestamp` (Unix time in whole seconds, decimal) and `X-Lumbung-Signature`
-  (lowercase hex HMAC-SHA256; an optional `sha256=` prefix is accepted).
+- Headers `X-Payment-Timestamp` (Unix time in whole seconds, decimal) and `X-Payment-Signature`
+  (lowercase hex HMAC-SHA256; an optional `sha256=` prefix is accepted) — the names the
+  gateway forwards. The body is JSON naming the order, so a signed body cannot be replayed
+  against another order's URL (see `api/payments.py`).
 - The signed message is the ASCII timestamp, a `.`, then the raw request body bytes exactly as
   sent: `HMAC_SHA256(secret, f"{timestamp}.{body}")`. Verify before parsing the body.
 - A timestamp more than `tolerance` (default 5 minutes) away from our clock, in either

@@ -43,3 +43,8 @@ class ListingSnapshotRepository:
         if doc is None:
             raise NotFoundError("Listing", "Listing")
         return doc
+
+    async def many(self, listing_ids: list[str]) -> dict[str, Document]:
+        """The current snapshots of the given listings (deleted ones left out), by listing id."""
+        cursor = self._collection.find({"_id": {"$in": listing_ids}, "deleted": {"$ne": True}})
+        return {doc["_id"]: doc async for doc in cursor}

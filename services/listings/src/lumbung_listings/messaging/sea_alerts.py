@@ -1,0 +1,35 @@
+"""Flags catch supply at risk from sea-alert events; clears it when an alert ends."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from lumbung_shared.events import Envelope
+from lumbung_shared.events.sea_alerts import SeaAlertCancelled, SeaAlertIssued, SeaAlertUpdated
+from lumbung_shared.kafka import EventHandler
+
+from lumbung_listings.storage.risk import SupplyRisk
+
+
+def sea_alert_handlers(risk: SupplyRisk) -> Mapping[str, EventHandler]:
+    """Handlers by event type for the `supply-risk` consumer group.
+
+    An update or cancel may carry a new alert id that `references` the earlier ones (CAP style)
+    or repeat the same id; both are handled by clearing the referenced ids.
+    """
+
+    async def on_active(event: Envelope[Any]) -> None:
+        alert = event.payload
+        await risk.flag(alert.alert_id, alert.regency_codes, alert.expires, alert.references)
+
+    async def on_cancelled(event: Envelope[Any]) -> None:
+        alert = event.payload
+        for alert_id in {alert.alert_id, *alert.references}:
+            await risk.clear(alert_id)
+
+    return {
+        SeaAlertIssued.event_type: on_active,
+        SeaAlertUpdated.event_type: on_active,
+        SeaAlertCancelled.event_type: on_cancelled,
+    }

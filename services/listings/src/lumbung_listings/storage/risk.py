@@ -1,0 +1,129 @@
+"""Catch supply at risk: which catch listings lie in regencies under an active sea alert.
+
+The alerts this service has heard of are kept in `sea_alerts` (id, regencies, expiry, state),
+and each affected listing carries the ids of the alerts that touch it (`risk_alert_ids`) plus a
+`supply_at_risk` flag to filter on. Every step is a set-like update (add the id, pull the id),
+so a redelivered alert event or a repeated sweep changes nothing. An ended alert stays recorded
+as ended, so a late `issued` for it cannot flag listings again.
+
+The flag moves `updated_at` (phones re-sync the listing) but not the version: it is the
+marketplace's note on a listing, not a seller's edit, and must not make their next edit stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from lumbung_shared.mongo import ensure_indexes
+from pymongo import ASCENDING, IndexModel
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
+
+from lumbung_listings.domain.regions import regency_of
+from lumbung_listings.domain.vocabulary import Kind
+from lumbung_listings.storage.documents import Document, now_ms
+
+log = logging.getLogger(__name__)
+
+ACTIVE, ENDED = "active", "ended"
+
+
+class SupplyRisk:
+    """Flags and clears `supply_at_risk` on catch listings from sea-alert events."""
+
+    def __init__(
+        self, alerts: AsyncCollection[Document], listings: AsyncCollection[Document]
+    ) -> None:
+        self._alerts = alerts
+        self._listings = listings
+
+    async def ensure_indexes(self) -> None:
+        await ensure_indexes(
+            self._alerts, [IndexModel([("state", ASCENDING), ("expires", ASCENDING)])]
+        )
+
+    async def flag(
+        self, alert_id: str, regencies: Sequence[str], expires: datetime, replaces: Sequence[str]
+    ) -> None:
+        """An alert is issued or updated: flag catch listings of its regencies, now only those."""
+        for earlier in replaces:
+            if earlier != alert_id:
+                await self.clear(earlier)
+        codes = sorted(set(regencies))
+        try:
+            await self._alerts.update_one(
+                {"_id": alert_id, "state": {"$ne": ENDED}},
+                {"$set": {"regency_codes": codes, "expires": expires, "state": ACTIVE}},
+                upsert=True,
+            )
+        except DuplicateKeyError:
+            return  # the alert has ended already; a late or replayed event changes nothing
+        if expires <= datetime.now(UTC):
+            await self.clear(alert_id)
+            return
+        now = now_ms()
+        await self._listings.update_many(
+            {"risk_alert_ids": alert_id, "region_path": {"$nin": codes}},
+            {"$pull": {"risk_alert_ids": alert_id}, "$set": {"updated_at": now}},
+        )
+        await self._listings.update_many(
+            {
+                "kind": Kind.CATCH.value,
+                "region_path": {"$in": codes},
+                "deleted": False,
+                "risk_alert_ids": {"$ne": alert_id},
+            },
+            {
+                "$addToSet": {"risk_alert_ids": alert_id},
+                "$set": {"supply_at_risk": True, "updated_at": now},
+            },
+        )
+        await self._settle_flags()
+
+    async def clear(self, alert_id: str) -> None:
+        """An alert is cancelled or has expired: take its id off every listing."""
+        await self._alerts.update_one({"_id": alert_id}, {"$set": {"state": ENDED}}, upsert=True)
+        await self._listings.update_many(
+            {"risk_alert_ids": alert_id},
+            {"$pull": {"risk_alert_ids": alert_id}, "$set": {"updated_at": now_ms()}},
+        )
+        await self._settle_flags()
+
+    async def _settle_flags(self) -> None:
+        """Lower the flag on listings that no alert touches any more."""
+        await self._listings.update_many(
+            {"supply_at_risk": True, "risk_alert_ids": {"$size": 0}},
+            {"$set": {"supply_at_risk": False}},
+        )
+
+    async def sweep(self) -> int:
+        """Clear every alert whose `expires` has passed; returns how many."""
+        expired = await self._alerts.find(
+            {"state": ACTIVE, "expires": {"$lte": datetime.now(UTC)}}, {"_id": 1}
+        ).to_list(None)
+        for alert in expired:
+            await self.clear(alert["_id"])
+        return len(expired)
+
+    async def run_sweeps(self, interval_seconds: float) -> None:
+        """Background loop: expire alerts that nobody cancelled."""
+        while True:
+            try:
+                await self.sweep()
+            except Exception as exc:  # a failed pass is retried at the next interval
+                log.warning("supply-risk sweep failed", extra={"error": repr(exc)[:300]})
+            await asyncio.sleep(interval_seconds)
+
+    async def active_for(self, kind: str, origin_region: str) -> list[str]:
+        """Ids of active alerts that cover a catch listing from `origin_region`."""
+        regency = regency_of(origin_region)
+        if kind != Kind.CATCH.value or regency is None:
+            return []
+        found = self._alerts.find(
+            {"state": ACTIVE, "regency_codes": regency, "expires": {"$gt": datetime.now(UTC)}},
+            {"_id": 1},
+        )
+        return sorted(doc["_id"] for doc in await found.to_list(None))

@@ -1,0 +1,169 @@
+"""Reading many listings: filtered keyset pages, offline-sync changes and price-board rows.
+
+Filters are plain equality, range and `$all` matches over stored fields (the search words and
+region ancestors are stored arrays), so they work on FerretDB and use ordinary indexes on
+MongoDB. Pages are keyset pages: the next page starts strictly after the last row's sort key
+and id, so rows never repeat or vanish when listings are added while someone scrolls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+
+from lumbung_listings.domain.filters import ListingFilters
+from lumbung_listings.domain.prices import WINDOW, PriceRow
+from lumbung_listings.domain.search import (
+    SORTS,
+    Cursor,
+    SortOrder,
+    decode_cursor,
+    encode_cursor,
+    from_micros,
+    micros,
+)
+from lumbung_listings.domain.sync import SETTLE, START, SyncCursor, encode_sync_cursor
+from lumbung_listings.domain.vocabulary import Unit
+from lumbung_listings.storage.documents import HIDDEN_FIELDS, Document
+
+MAX_PRICE_ROWS = 20_000  # a board over more live listings than this is sampled by recency
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of documents and the cursor of the next (None on the last page)."""
+
+    rows: list[Document]
+    next_cursor: str | None
+
+
+def filter_query(filters: ListingFilters) -> Document:
+    """The Mongo filter for a validated search."""
+    statuses = sorted(s.value for s in filters.statuses)
+    query: Document = {"deleted": False}
+    query["status"] = statuses[0] if len(statuses) == 1 else {"$in": statuses}
+    optional = {
+        "commodity": filters.commodity,
+        "kind": filters.kind.value if filters.kind else None,
+        "region_path": filters.region,
+        "seller_id": filters.seller_id,
+        "supply_at_risk": filters.supply_at_risk,
+    }
+    query.update({key: value for key, value in optional.items() if value is not None})
+    price = {"$gte": filters.price_min, "$lte": filters.price_max}
+    price = {op: value for op, value in price.items() if value is not None}
+    if price:
+        query["price_per_unit"] = price
+    if filters.tags:
+        query["tags"] = {"$all": [tag.value for tag in filters.tags]}
+    if filters.words:
+        query["keywords"] = {"$all": list(filters.words)}
+    return query
+
+
+def _after(cursor: Cursor) -> Document:
+    """Rows strictly after the cursor in its sort order (ties broken by id the same way)."""
+    spec = SORTS[cursor.sort]
+    value: Any = from_micros(cursor.key) if cursor.sort is SortOrder.NEWEST else cursor.key
+    beyond = "$lt" if spec.descending else "$gt"
+    return {
+        "$or": [
+            {spec.field: {beyond: value}},
+            {spec.field: value, "_id": {beyond: cursor.id}},
+        ]
+    }
+
+
+def _cursor_of(doc: Document, sort: SortOrder) -> str:
+    key = micros(doc["created_at"]) if sort is SortOrder.NEWEST else int(doc["price_per_unit"])
+    return encode_cursor(Cursor(sort, key, doc["_id"]))
+
+
+class ListingSearch:
+    """Read-only queries over the listings collection."""
+
+    def __init__(self, collection: AsyncCollection[Document]) -> None:
+        self._collection = collection
+
+    async def page(self, filters: ListingFilters, size: int, cursor: str | None) -> Page:
+        """Up to `size` matching listings after `cursor`, in the filters' sort order."""
+        if not filters.statuses:
+            return Page([], None)
+        query = filter_query(filters)
+        if cursor is not None:
+            query = {"$and": [query, _after(decode_cursor(cursor, filters.sort))]}
+        spec = SORTS[filters.sort]
+        direction = DESCENDING if spec.descending else ASCENDING
+        found = self._collection.find(query, HIDDEN_FIELDS).sort(
+            [(spec.field, direction), ("_id", direction)]
+        )
+        rows = await found.limit(size + 1).to_list(None)
+        if len(rows) <= size:
+            return Page(rows, None)
+        return Page(rows[:size], _cursor_of(rows[size - 1], filters.sort))
+
+    async def changes(
+        self, scope: Document, since: SyncCursor, size: int
+    ) -> tuple[list[Document], SyncCursor, bool]:
+        """Listings in `scope` changed after `since` (settled ones only), oldest change first."""
+        settled = datetime.now(UTC) - SETTLE
+        moment = from_micros(since.key)
+        after: Document = {
+            "$or": [
+                {"updated_at": {"$gt": moment}},
+                {"updated_at": moment, "_id": {"$gt": since.id}},
+            ]
+        }
+        query = {"$and": [scope, after, {"updated_at": {"$lte": settled}}]}
+        found = self._collection.find(query, HIDDEN_FIELDS).sort(
+            [("updated_at", ASCENDING), ("_id", ASCENDING)]
+        )
+        rows = await found.limit(size + 1).to_list(None)
+        more = len(rows) > size
+        rows = rows[:size]
+        if not rows:
+            return [], since, False
+        last = rows[-1]
+        return rows, SyncCursor(micros(last["updated_at"]), last["_id"]), more
+
+    async def price_rows(
+        self, commodity: str | None, region: str | None, now: datetime
+    ) -> list[PriceRow]:
+        """Asking prices of active listings created in the board's window."""
+        query: Document = {
+            "status": "active",
+            "deleted": False,
+            "created_at": {"$gte": now - WINDOW},
+        }
+        if commodity is not None:
+            query["commodity"] = commodity
+        if region is not None:
+            query["region_path"] = region
+        projection = {
+            "commodity": 1,
+            "origin_region": 1,
+            "price_per_unit": 1,
+            "unit": 1,
+            "created_at": 1,
+        }
+        found = self._collection.find(query, projection).sort("created_at", DESCENDING)
+        docs = await found.limit(MAX_PRICE_ROWS).to_list(None)
+        return [
+            PriceRow(
+                commodity=doc["commodity"],
+                regency=doc["origin_region"],
+                price_per_unit=doc["price_per_unit"],
+                unit=Unit(doc["unit"]),
+                created_at=doc["created_at"],
+            )
+            for doc in docs
+        ]
+
+
+def sync_token(cursor: SyncCursor, given: str) -> str:
+    """The token to hand back: the given one when nothing changed (also for "from the start")."""
+    return given if cursor == START else encode_sync_cursor(cursor)

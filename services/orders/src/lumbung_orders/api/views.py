@@ -1,0 +1,67 @@
+"""What buyers and sellers see of an order: the aggregate minus saga bookkeeping."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from lumbung_orders.domain.order import TimelineEntry
+from lumbung_orders.domain.payments import PaymentMethod, PaymentStatus
+from lumbung_orders.domain.pricing import DeliveryRequest, PricedLine
+from lumbung_orders.domain.states import OrderState
+from lumbung_orders.storage.orders import StoredOrder
+
+
+class OrderView(BaseModel):
+    """One seller's order with its history; `version` grows with every change."""
+
+    id: str
+    buyer_id: str
+    seller_id: str
+    state: OrderState
+    payment_method: PaymentMethod
+    payment_status: PaymentStatus
+    refund_requested: bool
+    lines: list[PricedLine]
+    total: int
+    delivery: DeliveryRequest
+    note: str | None
+    placed_at: datetime
+    reserved_at: datetime | None
+    expires_at: datetime | None
+    rejection_reason: str | None
+    delivery_at_risk: bool
+    risk_alert_ids: list[str]
+    timeline: list[TimelineEntry]
+    version: int
+    updated_at: datetime
+
+
+class OrdersPlaced(BaseModel):
+    """A checkout's answer: one pending order per seller in the cart."""
+
+    orders: list[OrderView]
+
+
+class OrderPage(BaseModel):
+    """One page of orders; pass `next_cursor` back as `cursor` for the next page."""
+
+    items: list[OrderView]
+    next_cursor: str | None
+
+
+def order_view(stored: StoredOrder) -> OrderView:
+    order = stored.order
+    return OrderView(
+        id=order.order_id,
+        **order.model_dump(exclude={"order_id", "stock_held", "reservation_seen"}, mode="python"),
+        version=stored.version,
+        updated_at=stored.updated_at,
+    )
+
+
+def order_json(stored: StoredOrder) -> dict[str, Any]:
+    """The view as JSON-ready data (stored as the idempotent checkout answer, sent over SSE)."""
+    return order_view(stored).model_dump(mode="json")

@@ -1,0 +1,131 @@
+"""Placing orders exactly once, however often a phone on a bad network resends the request.
+
+1. A known key: same body → the stored answer (a crashed first attempt is finished first);
+   another body → 422.
+2. A new key: price the cart from the listing snapshots (errors are answered, not recorded, so
+   a retry after the snapshot arrived can succeed), plan one order per seller with fresh ids,
+   and insert the key record holding that plan. Losing that insert to a concurrent retry means
+   the winner's plan is used instead of ours.
+   A catch order placed while a sea alert covers its origin is flagged at risk in its plan.
+3. Insert the planned orders (idempotent by `_id`), then store the answer in the key record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import uuid4
+
+from lumbung_orders.api.views import order_json
+from lumbung_orders.domain import risk
+from lumbung_orders.domain.events import OrderEvent
+from lumbung_orders.domain.idempotency import IdempotencyRecord, check_replay, request_fingerprint
+from lumbung_orders.domain.order import Order
+from lumbung_orders.domain.pricing import ListingSnapshot, PlaceOrderRequest, price_order
+from lumbung_orders.messaging.wire import envelopes
+from lumbung_orders.storage.idempotency import IdempotencyRepository, record_id
+from lumbung_orders.storage.listing_snapshots import ListingSnapshotRepository
+from lumbung_orders.storage.orders import OrderRepository, from_document, to_document
+from lumbung_orders.storage.sea_alerts import ActiveSeaAlerts
+
+Document = dict[str, Any]
+
+PLACED_STATUS = 202
+
+
+@dataclass(frozen=True)
+class CheckoutAnswer:
+    """The HTTP answer to a checkout, identical for every retry with the same key."""
+
+    status: int
+    body: Document
+    replayed: bool
+
+
+class Checkout:
+    """The place-order use case."""
+
+    def __init__(
+        self,
+        orders: OrderRepository,
+        keys: IdempotencyRepository,
+        snapshots: ListingSnapshotRepository,
+        alerts: ActiveSeaAlerts,
+    ) -> None:
+        self._orders = orders
+        self._keys = keys
+        self._snapshots = snapshots
+        self._alerts = alerts
+
+    async def place(self, buyer_id: str, key: str, request: PlaceOrderRequest) -> CheckoutAnswer:
+        fingerprint = request_fingerprint(buyer_id, request.model_dump(mode="json"))
+        existing = await self._keys.get(buyer_id, key)
+        if existing is not None:
+            _check(existing, fingerprint)
+            return await self._finish(existing, replayed=True)
+        plan = await self._plan(buyer_id, request)
+        mine = {
+            "_id": record_id(buyer_id, key),
+            "key": key,
+            "buyer_id": buyer_id,
+            "fingerprint": fingerprint,
+            "order_ids": [doc["_id"] for doc in plan],
+            "plan": plan,
+            "created_at": datetime.now(UTC),
+        }
+        held = await self._keys.claim(mine)
+        if held is not mine:
+            _check(held, fingerprint)
+        return await self._finish(held, replayed=held is not mine)
+
+    async def _plan(self, buyer_id: str, request: PlaceOrderRequest) -> list[Document]:
+        """Price the cart and build each seller's order document with its `order.placed`."""
+        ids = [line.listing_id for line in request.lines]
+        found = await self._snapshots.many(ids)
+        snapshots = {
+            listing_id: ListingSnapshot.model_validate({**doc, "listing_id": listing_id})
+            for listing_id, doc in found.items()
+        }
+        now = datetime.now(UTC)
+        plan = []
+        for priced in price_order(request, snapshots, buyer_id=buyer_id):
+            order, events = Order.place(
+                order_id=str(uuid4()), buyer_id=buyer_id, priced=priced, request=request, at=now
+            )
+            events += await self._flag_if_alerted(order, now)
+            plan.append(self._orders.new_document(order, envelopes(order, events), now))
+        return plan
+
+    async def _flag_if_alerted(self, order: Order, now: datetime) -> list[OrderEvent]:
+        """A catch order placed while a sea alert covers its origin is at risk from the start."""
+        catch_regencies = to_document(order)["catch_regencies"]
+        events: list[OrderEvent] = []
+        for alert_id, regencies in (await self._alerts.covering(catch_regencies, now)).items():
+            events += risk.flag_orders([order], alert_id, regencies, now)
+        return events
+
+    async def _finish(self, record: Document, *, replayed: bool) -> CheckoutAnswer:
+        response = record.get("response")
+        if response is None:
+            for doc in record["plan"]:
+                await self._orders.insert(doc)
+            body = {"orders": [order_json(from_document(doc)) for doc in record["plan"]]}
+            response = await self._keys.complete(
+                record["_id"], {"status": PLACED_STATUS, "body": body}
+            )
+        return CheckoutAnswer(int(response["status"]), response["body"], replayed)
+
+
+def _check(record: Document, fingerprint: str) -> None:
+    """422 when the key was first used for a different request."""
+    check_replay(
+        IdempotencyRecord(
+            key=record["key"],
+            buyer_id=record["buyer_id"],
+            fingerprint=record["fingerprint"],
+            order_ids=tuple(record["order_ids"]),
+            created_at=record["created_at"],
+        ),
+        fingerprint,
+    )

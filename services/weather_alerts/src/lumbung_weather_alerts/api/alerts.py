@@ -1,0 +1,161 @@
+"""Public alert feeds (`/v1/alerts`): JSON list and detail, CAP 1.2 XML per alert, Atom index.
+
+Anyone may read them, signed in or not: a warning that only reaches account holders fails
+the fishers who most need it. The Atom route is declared before `/{alert_id}` so that its path
+is not taken for an alert id.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from lumbung_shared.errors import DomainError, Message
+from lumbung_shared.web.identity import Caller
+from lumbung_shared.web.problems import language
+from pydantic import BaseModel
+
+from lumbung_weather_alerts.api.caching import cached_response
+from lumbung_weather_alerts.api.deps import Alerts, Settings
+from lumbung_weather_alerts.api.views import AlertView, alert_view
+from lumbung_weather_alerts.domain.atom import AtomFeed, entry_for_alert, render_atom
+from lumbung_weather_alerts.domain.cap import Severity
+from lumbung_weather_alerts.domain.cap_xml import render_cap
+from lumbung_weather_alerts.domain.subscriptions import RegencyPrefix
+from lumbung_weather_alerts.storage.alert_documents import (
+    AlertStatus,
+    cap_alert_of,
+    message_index,
+)
+from lumbung_weather_alerts.storage.alerts import AlertQuery
+
+router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
+
+CAP_XML = "application/cap+xml"
+ATOM_XML = "application/atom+xml"
+MAX_ATOM_ENTRIES = 200
+ZONE_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class AlertPage(BaseModel):
+    """One page of alerts, newest issued first; pass `next_cursor` as `cursor` for the next."""
+
+    items: list[AlertView]
+    next_cursor: str | None
+
+
+@router.get("", response_model=AlertPage)
+async def list_alerts(
+    *,
+    request: Request,
+    caller: Caller,
+    alerts: Alerts,
+    settings: Settings,
+    zone: Annotated[str | None, Query(max_length=80, pattern=ZONE_ID)] = None,
+    regency: Annotated[RegencyPrefix | None, Query(description="Regency code prefix")] = None,
+    severity: Severity | None = None,
+    status: AlertStatus | None = None,
+    active: bool | None = None,
+    updated_since: datetime | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Response:
+    """Alerts filtered by zone, regency prefix, severity, status and activity; cursor-paged."""
+    del caller  # public feed
+    now = datetime.now(UTC)
+    query = AlertQuery(
+        zone_id=zone,
+        regency_prefix=regency,
+        severity=severity,
+        status=status,
+        active_at=now if active is True else None,
+        inactive_at=now if active is False else None,
+        updated_since=_aware(updated_since),
+    )
+    docs = await alerts.page(query, _decode_cursor(cursor), limit)
+    base = settings.public_base_url
+    page = AlertPage(
+        items=[alert_view(doc, now, base) for doc in docs],
+        next_cursor=_encode_cursor(docs[-1]) if len(docs) == limit else None,
+    )
+    body = page.model_dump_json().encode()
+    return cached_response(request, body, "application/json", await alerts.last_change())
+
+
+@router.get("/feed.atom", response_class=Response)
+async def atom_feed(
+    request: Request, caller: Caller, alerts: Alerts, settings: Settings
+) -> Response:
+    """Atom index of the active alerts; each entry links to the alert's CAP document."""
+    del caller
+    now = datetime.now(UTC)
+    docs = await alerts.page(AlertQuery(active_at=now), None, MAX_ATOM_ENTRIES)
+    lang = language(request)
+    base = settings.public_base_url
+    cap_alerts = sorted((cap_alert_of(doc) for doc in docs), key=lambda a: a.sent, reverse=True)
+    last_change = await alerts.last_change()
+    feed = AtomFeed(
+        id=f"{base}/v1/alerts/feed.atom",
+        title="Peringatan gelombang - Lumbung" if lang == "id" else "Sea warnings - Lumbung",
+        updated=last_change or now,
+        self_link=f"{base}/v1/alerts/feed.atom",
+        author_name="Lumbung",
+        entries=[entry_for_alert(a, f"{base}/v1/alerts/{a.identifier}", lang) for a in cap_alerts],
+    )
+    return cached_response(request, render_atom(feed), ATOM_XML, last_change)
+
+
+@router.get("/{alert_id}", response_model=AlertView)
+async def get_alert(
+    alert_id: str, request: Request, caller: Caller, alerts: Alerts, settings: Settings
+) -> Response:
+    """One alert as JSON, or as CAP 1.2 XML with `Accept: application/cap+xml`.
+
+    The id may be the chain's id (latest message) or any CAP message identifier in it.
+    """
+    del caller
+    doc = await alerts.get(alert_id)
+    accept = request.headers.get("accept", "")
+    if CAP_XML in accept or "application/xml" in accept:
+        requested = None if alert_id == doc["_id"] else alert_id
+        body = render_cap(cap_alert_of(doc, message_index(doc, requested)))
+        return cached_response(request, body, CAP_XML, doc["updated_at"])
+    view = alert_view(doc, datetime.now(UTC), settings.public_base_url)
+    return cached_response(
+        request, view.model_dump_json().encode(), "application/json", doc["updated_at"]
+    )
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _encode_cursor(doc: dict[str, object]) -> str:
+    issued_at = doc["issued_at"]
+    assert isinstance(issued_at, datetime)
+    raw = json.dumps([issued_at.isoformat(), doc["_id"]]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        issued_at, chain_id = json.loads(raw)
+        moment = datetime.fromisoformat(issued_at)
+        if not isinstance(chain_id, str) or moment.tzinfo is None:
+            raise ValueError("bad cursor")
+    except (ValueError, TypeError):
+        raise DomainError(
+            code="invalid-cursor",
+            message=Message(id="Kursor halaman tidak valid.", en="Invalid page cursor."),
+            status=422,
+            extra={"field": "cursor"},
+        ) from None
+    return moment, chain_id

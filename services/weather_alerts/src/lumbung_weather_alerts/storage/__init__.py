@@ -1,0 +1,1 @@
+"""Repositories over the weather-alerts database (one collection each)."""

@@ -1,0 +1,32 @@
+"""The body an agency receives: a Standard Webhooks envelope around the CAP-shaped message."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from lumbung_weather_alerts.domain.cap import MsgType, cap_datetime
+from lumbung_weather_alerts.domain.cap_json import cap_json
+from lumbung_weather_alerts.storage.alert_documents import Document, cap_alert_of, message_index
+
+
+def webhook_body(doc: Document, identifier: str, event_type: str, occurred_at: datetime) -> bytes:
+    """`{type, timestamp, data}` for one event; `data.cap` is the CAP message it is about.
+
+    An expiry is sent as `sea_alert.cancelled` about the last message, with reason `expired`.
+    """
+    alert = cap_alert_of(doc, message_index(doc, identifier))
+    expired = event_type == "sea_alert.cancelled" and alert.msg_type is not MsgType.CANCEL
+    body: dict[str, Any] = {
+        "type": event_type,
+        "timestamp": cap_datetime(occurred_at),
+        "data": {
+            "alert_id": doc["_id"],
+            "zone_id": doc["zone_id"],
+            "regency_codes": list(doc["regency_codes"]),
+            "reason": "expired" if expired else None,
+            "cap": cap_json(alert),
+        },
+    }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()

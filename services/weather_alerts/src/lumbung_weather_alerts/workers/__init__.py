@@ -1,0 +1,1 @@
+"""Durable background loops: forecast poller, expiry sweep, webhook delivery."""

@@ -1,0 +1,136 @@
+"""The webhook delivery loop: claim due deliveries, sign, send to the checked address, log.
+
+Each attempt is signed afresh (new `webhook-timestamp`, every live secret) but keeps the
+delivery's `webhook-id`. A failed attempt is retried on the domain's backoff with full jitter;
+after the last one the delivery is dead-lettered (status `dead`) and waits for a redelivery
+request. The SSRF guard runs again before every attempt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from lumbung_weather_alerts.domain.ssrf import UnsafeUrlError
+from lumbung_weather_alerts.domain.subscriptions import retry_delay
+from lumbung_weather_alerts.domain.webhooks import webhook_headers
+from lumbung_weather_alerts.settings import WeatherAlertsSettings
+from lumbung_weather_alerts.storage.deliveries import DEAD, DELIVERED, PENDING, DeliveryRepository
+from lumbung_weather_alerts.storage.subscriptions import (
+    ACTIVE,
+    SubscriptionRepository,
+    live_secrets,
+)
+from lumbung_weather_alerts.webhooks.client import AttemptResult, post_pinned
+from lumbung_weather_alerts.webhooks.guard import UrlGuard
+
+log = logging.getLogger(__name__)
+
+BATCH = 8
+"""Deliveries sent concurrently: one slow receiver must not hold up every other agency."""
+
+
+class DeliveryWorker:
+    """Sends pending webhook deliveries until the process stops."""
+
+    def __init__(
+        self,
+        deliveries: DeliveryRepository,
+        subscriptions: SubscriptionRepository,
+        guard: UrlGuard,
+        settings: WeatherAlertsSettings,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._deliveries = deliveries
+        self._subscriptions = subscriptions
+        self._guard = guard
+        self._settings = settings
+        self._rng = rng or random.SystemRandom()
+        self._wake = asyncio.Event()
+        self._lease = timedelta(seconds=settings.webhook_timeout_seconds * 3)
+
+    def wake(self) -> None:
+        """Look for due deliveries now (after a fan-out) instead of at the next poll."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Deliver forever; a failed pass is logged and the loop goes on."""
+        while True:
+            try:
+                sent = await self.pass_once()
+            except Exception:
+                log.exception("webhook delivery pass failed")
+                sent = 0
+            if sent == 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._settings.webhook_poll_seconds)
+
+    async def pass_once(self) -> int:
+        """Claim up to `BATCH` due deliveries and attempt them concurrently."""
+        now = datetime.now(UTC)
+        claimed = []
+        for _ in range(BATCH):
+            doc = await self._deliveries.claim_due(now, self._lease)
+            if doc is None:
+                break
+            claimed.append(doc)
+        await asyncio.gather(*(self._attempt(doc) for doc in claimed))
+        return len(claimed)
+
+    async def _attempt(self, doc: dict[str, Any]) -> None:
+        subscription = await self._subscriptions.get(doc["subscription_id"])
+        if subscription is None or subscription["status"] != ACTIVE:
+            result = AttemptResult(None, 0, "subscription removed")
+            await self._deliveries.record(doc, _log_entry(result, doc), DEAD, None)
+            return
+        result = await self._send(doc, subscription)
+        now = datetime.now(UTC)
+        if result.delivered:
+            status, next_at = DELIVERED, None
+        else:
+            delay = retry_delay(
+                doc["attempt_count"] + 1,
+                self._rng,
+                scale=self._settings.webhook_retry_scale,
+                max_attempts=self._settings.webhook_max_attempts,
+            )
+            status, next_at = (DEAD, None) if delay is None else (PENDING, now + delay)
+        await self._deliveries.record(doc, _log_entry(result, doc), status, next_at)
+        log.info(
+            "webhook attempt",
+            extra={
+                "delivery": doc["_id"],
+                "status_code": result.status_code,
+                "outcome": status,
+                "error": result.error,
+            },
+        )
+
+    async def _send(self, doc: dict[str, Any], subscription: dict[str, Any]) -> AttemptResult:
+        url = subscription["url"]
+        try:
+            addresses = await self._guard.check(url)
+        except UnsafeUrlError as exc:
+            return AttemptResult(None, 0, f"unsafe url: {exc.extra.get('reason')}")
+        body = doc["body"].encode()
+        secrets = [s["secret"] for s in live_secrets(subscription, datetime.now(UTC))]
+        headers = webhook_headers(secrets, doc["webhook_id"], int(time.time()), body)
+        return await post_pinned(
+            url, addresses[0], body, headers, self._settings.webhook_timeout_seconds
+        )
+
+
+def _log_entry(result: AttemptResult, doc: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "at": datetime.now(UTC),
+        "round": doc["redeliveries"],
+        "status_code": result.status_code,
+        "latency_ms": result.latency_ms,
+        "error": result.error,
+    }

@@ -1,0 +1,126 @@
+"""The forecast feed poller: fetch on a schedule, apply new forecasts, never die.
+
+Each poll tries the feed a few times with a timeout and growing pauses; a feed that cannot be
+read or parsed is logged and skipped (its last good forecasts stay in force) and the next poll
+comes as usual. A feed that keeps answering with the same issue is marked `stale` after the
+configured time, with a warning, because silence from a forecaster is itself news.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+import httpx
+from lumbung_shared.errors import DomainError
+from pydantic import ValidationError
+
+from lumbung_weather_alerts.domain.feed import MAX_FEED_BYTES, FeedStatus, ForecastFeed
+from lumbung_weather_alerts.domain.observations import Observation
+from lumbung_weather_alerts.ingest import Ingest
+from lumbung_weather_alerts.settings import WeatherAlertsSettings
+from lumbung_weather_alerts.storage.feed_sources import FeedSourceRepository
+
+log = logging.getLogger(__name__)
+
+
+class FeedUnavailableError(Exception):
+    """The feed could not be fetched in this poll."""
+
+
+class ForecastPoller:
+    """Polls one feed URL."""
+
+    def __init__(
+        self,
+        url: str,
+        settings: WeatherAlertsSettings,
+        ingest: Ingest,
+        sources: FeedSourceRepository,
+    ) -> None:
+        self._url = url
+        self._settings = settings
+        self._ingest = ingest
+        self._sources = sources
+
+    async def run(self) -> None:
+        """Poll forever; one failed poll never ends the loop."""
+        while True:
+            try:
+                await self.poll_once()
+            except Exception:
+                log.exception("forecast poll failed unexpectedly", extra={"feed": self._url})
+            await asyncio.sleep(self._settings.forecast_poll_seconds)
+
+    async def poll_once(self) -> None:
+        """Fetch, parse and apply the feed once."""
+        now = datetime.now(UTC)
+        try:
+            raw = await self._fetch()
+            feed = ForecastFeed.model_validate_json(raw)
+        except (FeedUnavailableError, ValidationError) as exc:
+            log.warning("forecast feed skipped", extra={"feed": self._url, "error": str(exc)[:300]})
+            status = await self._sources.record_failure(self._url, _describe(exc), now)
+            self._warn_if_stale(status)
+            return
+        if feed.issued_at == await self._sources.last_issued_at(self._url):
+            status = await self._sources.record_success(self._url, feed.issued_at, now, 0, 0)
+            self._warn_if_stale(status)
+            return
+        accepted, skipped = await self._apply(feed, now)
+        await self._sources.record_success(self._url, feed.issued_at, now, accepted, skipped)
+        log.info(
+            "forecast feed applied",
+            extra={"feed": self._url, "accepted": accepted, "skipped": skipped},
+        )
+
+    async def _apply(self, feed: ForecastFeed, now: datetime) -> tuple[int, int]:
+        accepted = skipped = 0
+        for index, entry in enumerate(feed.observation_inputs()):
+            try:
+                await self._ingest.apply(Observation.model_validate(entry), now)
+                accepted += 1
+            except (ValidationError, DomainError) as exc:
+                skipped += 1
+                log.warning(
+                    "forecast entry skipped",
+                    extra={"feed": self._url, "entry": index, "error": str(exc)[:200]},
+                )
+        return accepted, skipped
+
+    async def _fetch(self) -> bytes:
+        attempts = self._settings.forecast_attempts
+        timeout = httpx.Timeout(self._settings.forecast_timeout_seconds)
+        async with httpx.AsyncClient(timeout=timeout, trust_env=False) as client:
+            for attempt in range(1, attempts + 1):
+                try:
+                    return await _get_bounded(client, self._url)
+                except (httpx.HTTPError, FeedUnavailableError) as exc:
+                    if attempt == attempts:
+                        raise FeedUnavailableError(f"{type(exc).__name__}: {exc}") from exc
+                    await asyncio.sleep(min(0.5 * 2 ** (attempt - 1), 10.0))
+        raise AssertionError("unreachable")
+
+    def _warn_if_stale(self, status: FeedStatus) -> None:
+        if status is FeedStatus.STALE:
+            log.warning("forecast feed is stale", extra={"feed": self._url})
+
+
+async def _get_bounded(client: httpx.AsyncClient, url: str) -> bytes:
+    """GET the feed, refusing non-200 answers and bodies over `MAX_FEED_BYTES`."""
+    async with client.stream("GET", url, headers={"Accept": "application/json"}) as response:
+        if response.status_code != 200:
+            raise FeedUnavailableError(f"HTTP {response.status_code}")
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body.extend(chunk)
+            if len(body) > MAX_FEED_BYTES:
+                raise FeedUnavailableError("feed too large")
+        return bytes(body)
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return f"malformed feed: {exc.error_count()} error(s)"
+    return str(exc)

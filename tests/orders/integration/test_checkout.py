@@ -1,0 +1,171 @@
+"""Placing orders through the gateway: exactly one order per Idempotency-Key, priced by us.
+
+A phone that retries (same key, same body) gets the very same answer and no second order; a
+key reused for another body is refused; a cart across sellers becomes one order per seller,
+priced from the listing snapshots, never from the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from uuid import uuid4
+
+import httpx
+from devstack.stack import Stack
+from lumbung_shared.events import Topic
+
+from tests.orders.integration.flows import Party, cart, new_listing, place
+from tests.support.kafka import tap
+from tests.support.mongo import database
+
+
+async def orders_of_buyer(stack: Stack, buyer: Party) -> int:
+    async with database(stack, "orders") as db:
+        return await db.orders.count_documents({"buyer_id": buyer.id})
+
+
+class TestIdempotentPlacement:
+    async def test_retried_request_gives_one_order_and_the_same_answer(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        listing = await new_listing(gateway, Party(stack, "farmer"))
+        buyer = Party(stack, "buyer")
+        body = cart((listing["id"], 30))
+        key = uuid4().hex
+
+        first = await place(gateway, buyer, body, key)
+        retry = await place(gateway, buyer, body, key)
+
+        assert first.status_code == retry.status_code == 202, first.text
+        assert retry.json() == first.json()
+        assert retry.headers.get("idempotent-replayed") == "true"
+        assert first.json()["orders"][0]["state"] == "pending"
+        assert await orders_of_buyer(stack, buyer) == 1
+
+    async def test_concurrent_retries_race_to_one_order(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        listing = await new_listing(gateway, Party(stack, "farmer"))
+        buyer = Party(stack, "buyer")
+        body, key = cart((listing["id"], 2)), uuid4().hex
+
+        answers = await asyncio.gather(*(place(gateway, buyer, body, key) for _ in range(6)))
+
+        assert {a.status_code for a in answers} == {202}
+        assert len({a.json()["orders"][0]["id"] for a in answers}) == 1
+        assert await orders_of_buyer(stack, buyer) == 1
+
+    async def test_same_key_with_another_body_is_422_and_changes_nothing(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        listing = await new_listing(gateway, Party(stack, "farmer"))
+        buyer = Party(stack, "buyer")
+        key = uuid4().hex
+        assert (await place(gateway, buyer, cart((listing["id"], 3)), key)).status_code == 202
+
+        reused = await place(gateway, buyer, cart((listing["id"], 4)), key)
+
+        assert reused.status_code == 422
+        assert reused.headers["content-type"].startswith("application/problem+json")
+        assert reused.json()["type"].endswith("/idempotency-key-reused")
+        assert await orders_of_buyer(stack, buyer) == 1
+
+    async def test_keys_are_scoped_to_the_buyer(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        listing = await new_listing(gateway, Party(stack, "farmer"))
+        key, body = uuid4().hex, cart((listing["id"], 1))
+        one, two = Party(stack, "buyer"), Party(stack, "buyer")
+
+        a = await place(gateway, one, body, key)
+        b = await place(gateway, two, body, key)
+
+        assert a.json()["orders"][0]["id"] != b.json()["orders"][0]["id"]
+
+    async def test_missing_key_is_400_in_the_callers_language(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        listing = await new_listing(gateway, Party(stack, "farmer"))
+        buyer = Party(stack, "buyer")
+
+        response = await gateway.post(
+            "/v1/orders",
+            json=cart((listing["id"], 1)),
+            headers={**buyer.headers, "Accept-Language": "en"},
+        )
+
+        assert response.status_code == 400
+        assert response.json()["detail"] == "The Idempotency-Key header is required."
+        assert await orders_of_buyer(stack, buyer) == 0
+
+    async def test_key_record_is_kept_with_its_answer(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        listing = await new_listing(gateway, Party(stack, "farmer"))
+        buyer, key = Party(stack, "buyer"), uuid4().hex
+        await place(gateway, buyer, cart((listing["id"], 1)), key)
+
+        async with database(stack, "orders") as db:
+            record = await db.idempotency_keys.find_one({"_id": f"{buyer.id}:{key}"})
+
+        assert record is not None
+        assert record["response"]["status"] == 202
+        assert record["created_at"] is not None
+
+
+class TestPricingAndSplitting:
+    async def test_cart_across_sellers_becomes_one_order_per_seller(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        farmer, fisher = Party(stack, "farmer"), Party(stack, "fisher")
+        shallots = await new_listing(gateway, farmer, price_per_unit=30000)
+        skipjack = await new_listing(gateway, fisher, price_per_unit=45000)
+        buyer = Party(stack, "buyer")
+
+        response = await place(gateway, buyer, cart((shallots["id"], 3), (skipjack["id"], 2)))
+
+        assert response.status_code == 202, response.text
+        orders = {o["seller_id"]: o for o in response.json()["orders"]}
+        assert orders[farmer.id]["total"] == 90000
+        assert orders[fisher.id]["total"] == 90000
+        assert orders[fisher.id]["lines"][0]["price_per_unit"] == 45000
+        assert all(o["buyer_id"] == buyer.id for o in orders.values())
+
+    async def test_client_cannot_send_its_own_price(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        listing = await new_listing(gateway, Party(stack, "farmer"))
+        body = cart((listing["id"], 1))
+        body["lines"][0]["price_per_unit"] = 1
+
+        response = await place(gateway, Party(stack, "buyer"), body)
+
+        assert response.status_code == 422
+
+    async def test_unknown_listing_is_422(self, stack: Stack, gateway: httpx.AsyncClient) -> None:
+        response = await place(gateway, Party(stack, "buyer"), cart(("no-such-listing", 1)))
+
+        assert response.status_code == 422
+        assert response.json()["type"].endswith("/listing-not-found")
+
+    async def test_only_buyers_place_orders(self, stack: Stack, gateway: httpx.AsyncClient) -> None:
+        listing = await new_listing(gateway, Party(stack, "farmer"))
+
+        response = await place(gateway, Party(stack, "fisher"), cart((listing["id"], 1)))
+
+        assert response.status_code == 403
+
+    async def test_order_placed_event_carries_our_prices(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        listing = await new_listing(gateway, Party(stack, "farmer"), price_per_unit=31000)
+        async with tap(stack, Topic.ORDER_EVENTS) as events:
+            response = await place(gateway, Party(stack, "buyer"), cart((listing["id"], 5)))
+            order_id = response.json()["orders"][0]["id"]
+            placed = await events.wait_for(
+                lambda e: getattr(e, "type", "") == "order.placed" and e.key == order_id
+            )
+
+        assert placed.payload.total == 155000
+        assert placed.payload.lines[0].unit_price == 31000
+        assert placed.payload.lines[0].quantity == 5
