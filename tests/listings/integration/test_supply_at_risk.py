@@ -107,6 +107,8 @@ class TestSeaAlerts:
         await publish(stack, alert(SeaAlertIssued, marker, ["31.01"]))
         later = await eventually(lambda: flagged(fisher, listing["id"], expected=True))
         assert later["risk_alert_ids"] == [marker]
-        # Leave no alert in force for the tests that follow (they share the stack).
+        # Leave no alert in force for the tests that follow (they share the stack): other
+        # consumers (orders) took the late copy as a new alert, so cancel that one too.
         await publish(stack, alert(SeaAlertCancelled, marker, ["31.01"]))
+        await publish(stack, alert(SeaAlertCancelled, alert_id, ["31.01"]))
         await eventually(lambda: flagged(fisher, listing["id"], expected=False))

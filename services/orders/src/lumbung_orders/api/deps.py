@@ -6,20 +6,11 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from lumbung_shared.web.identity import Identity, Role, require_roles
+from lumbung_shared.web.state import from_state
 
 from lumbung_orders.checkout import Checkout
 from lumbung_orders.orderbook import OrderBook
 from lumbung_orders.settings import OrdersSettings
-
-
-def order_book(request: Request) -> OrderBook:
-    book: OrderBook = request.state.order_book
-    return book
-
-
-def checkout(request: Request) -> Checkout:
-    use_case: Checkout = request.state.checkout
-    return use_case
 
 
 def settings(request: Request) -> OrdersSettings:
@@ -27,8 +18,8 @@ def settings(request: Request) -> OrdersSettings:
     return current
 
 
-Book = Annotated[OrderBook, Depends(order_book)]
-CheckoutUseCase = Annotated[Checkout, Depends(checkout)]
+Book = Annotated[OrderBook, Depends(from_state("order_book", OrderBook))]
+CheckoutUseCase = Annotated[Checkout, Depends(from_state("checkout", Checkout))]
 Settings = Annotated[OrdersSettings, Depends(settings)]
 Buyer = Annotated[Identity, require_roles(Role.BUYER)]
 Participant = Annotated[Identity, require_roles(Role.BUYER, Role.FARMER, Role.FISHER, Role.ADMIN)]

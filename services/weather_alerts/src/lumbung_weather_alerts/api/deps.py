@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from lumbung_shared.web.identity import Identity, Role, require_roles
+from lumbung_shared.web.state import from_state
 
 from lumbung_weather_alerts.ingest import Ingest
 from lumbung_weather_alerts.settings import WeatherAlertsSettings
@@ -23,55 +24,21 @@ def _settings(request: Request) -> WeatherAlertsSettings:
     return settings
 
 
-def _zones(request: Request) -> ZoneRepository:
-    repository: ZoneRepository = request.state.zones
-    return repository
-
-
-def _alerts(request: Request) -> AlertRepository:
-    repository: AlertRepository = request.state.alerts
-    return repository
-
-
-def _observations(request: Request) -> ObservationRepository:
-    repository: ObservationRepository = request.state.observations
-    return repository
-
-
-def _ingest(request: Request) -> Ingest:
-    ingest: Ingest = request.state.ingest
-    return ingest
-
-
-def _feed_sources(request: Request) -> FeedSourceRepository:
-    repository: FeedSourceRepository = request.state.feed_sources
-    return repository
-
-
-def _subscriptions(request: Request) -> SubscriptionRepository:
-    repository: SubscriptionRepository = request.state.subscriptions
-    return repository
-
-
-def _deliveries(request: Request) -> DeliveryRepository:
-    repository: DeliveryRepository = request.state.deliveries
-    return repository
-
-
-def _url_guard(request: Request) -> UrlGuard:
-    guard: UrlGuard = request.state.url_guard
-    return guard
-
-
 Settings = Annotated[WeatherAlertsSettings, Depends(_settings)]
-Zones = Annotated[ZoneRepository, Depends(_zones)]
-Alerts = Annotated[AlertRepository, Depends(_alerts)]
-Observations = Annotated[ObservationRepository, Depends(_observations)]
-IngestService = Annotated[Ingest, Depends(_ingest)]
-FeedSources = Annotated[FeedSourceRepository, Depends(_feed_sources)]
-Subscriptions = Annotated[SubscriptionRepository, Depends(_subscriptions)]
-Deliveries = Annotated[DeliveryRepository, Depends(_deliveries)]
-Guard = Annotated[UrlGuard, Depends(_url_guard)]
+Zones = Annotated[ZoneRepository, Depends(from_state("zones", ZoneRepository))]
+Alerts = Annotated[AlertRepository, Depends(from_state("alerts", AlertRepository))]
+Observations = Annotated[
+    ObservationRepository, Depends(from_state("observations", ObservationRepository))
+]
+IngestService = Annotated[Ingest, Depends(from_state("ingest", Ingest))]
+FeedSources = Annotated[
+    FeedSourceRepository, Depends(from_state("feed_sources", FeedSourceRepository))
+]
+Subscriptions = Annotated[
+    SubscriptionRepository, Depends(from_state("subscriptions", SubscriptionRepository))
+]
+Deliveries = Annotated[DeliveryRepository, Depends(from_state("deliveries", DeliveryRepository))]
+Guard = Annotated[UrlGuard, Depends(from_state("url_guard", UrlGuard))]
 
 Admin = Annotated[Identity, require_roles(Role.ADMIN)]
 Reporter = Annotated[Identity, require_roles(Role.AGENCY, Role.ADMIN)]
