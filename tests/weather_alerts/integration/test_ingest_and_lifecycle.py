@@ -146,7 +146,9 @@ class TestAlertLifecycle:
     ) -> None:
         zone = await make_zone()
         agency = bearer(stack, "agency")
-        bodies = [observation(zone["id"], 3.0, wind_speed_knots=8 + i) for i in range(6)]
+        # One validity window for all six: a later `valid_to` would rightly extend the alert.
+        window = observation(zone["id"], 3.0)
+        bodies = [{**window, "wind_speed_knots": 8 + i} for i in range(6)]
         async with tap(stack, Topic.SEA_ALERT_EVENTS) as events:
             responses = await asyncio.gather(
                 *(gateway.post("/v1/observations", json=b, headers=agency) for b in bodies)
