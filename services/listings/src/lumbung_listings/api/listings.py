@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query, Request, Response
+from fastapi import APIRouter, Body, Header, Query, Response
 from lumbung_shared.web.identity import Caller
 from pydantic import BaseModel, ConfigDict
 
-from lumbung_listings.api.views import Listings, ListingView, Seller, listing_view
+from lumbung_listings.api.views import Listings, ListingView, Photos, Seller, listing_view
 from lumbung_listings.domain.access import etag, parse_if_match
 from lumbung_listings.domain.lifecycle import Status
 from lumbung_listings.domain.listing import parse_draft, parse_patch
@@ -88,10 +88,9 @@ async def change_status(
 
 @router.delete("/{listing_id}", status_code=204)
 async def delete_listing(
-    listing_id: str, seller: Seller, listings: Listings, request: Request
+    listing_id: str, seller: Seller, listings: Listings, photos: Photos
 ) -> Response:
     """Delete a listing and its photos; phones learn of it through sync tombstones."""
     await listings.delete(listing_id, seller)
-    photos = request.state.photos
     await photos.delete_listing_photos(listing_id)
     return Response(status_code=204)

@@ -10,19 +10,19 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from lumbung_shared.web.identity import Caller
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from lumbung_listings.api.views import Listings, ListingView, Seller, listing_view
+from lumbung_listings.api.views import Listings, ListingView, Photos, Seller, listing_view
 from lumbung_listings.domain.access import PUBLIC_BY_ID
 from lumbung_listings.domain.lifecycle import Status
 from lumbung_listings.domain.photos import MAX_PHOTO_BYTES, reencode
 from lumbung_listings.domain.problems import invalid, too_large, unsupported
 from lumbung_listings.storage.documents import PhotoNotFoundError
-from lumbung_listings.storage.photos import ORIGINAL, PhotoStore
+from lumbung_listings.storage.photos import ORIGINAL
 
 router = APIRouter(prefix="/v1/listings/{listing_id}/photos", tags=["photos"])
 
@@ -30,14 +30,6 @@ MULTIPART_OVERHEAD = 16 * 1024  # boundaries and part headers around the one fil
 MAX_UPLOAD_BYTES = MAX_PHOTO_BYTES + MULTIPART_OVERHEAD
 FIELD = "photo"
 IMMUTABLE = "max-age=31536000, immutable"
-
-
-def photo_store(request: Request) -> PhotoStore:
-    store: PhotoStore = request.state.photos
-    return store
-
-
-Photos = Annotated[PhotoStore, Depends(photo_store)]
 
 
 def _upload_too_large() -> Exception:

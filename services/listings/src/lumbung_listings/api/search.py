@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from lumbung_shared.web.identity import Caller, Identity
+from lumbung_shared.web.state import from_state
 
 from lumbung_listings.api.views import ListingPage, SyncPage, Tombstone, listing_view
 from lumbung_listings.domain.access import searchable_statuses
@@ -21,12 +22,7 @@ router = APIRouter(prefix="/v1/listings", tags=["search"])
 PUBLIC_SYNC_STATUSES = [s.value for s in Status if s is not Status.DRAFT]
 
 
-def listing_search(request: Request) -> ListingSearch:
-    search: ListingSearch = request.state.search
-    return search
-
-
-Search = Annotated[ListingSearch, Depends(listing_search)]
+Search = Annotated[ListingSearch, Depends(from_state("search", ListingSearch))]
 
 
 @router.get("", response_model=ListingPage | SyncPage)

@@ -5,21 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from lumbung_shared.web.identity import Identity, Role, require_roles
+from lumbung_shared.web.state import from_state
 from pydantic import BaseModel, Field
 
 from lumbung_listings.storage.listings import ListingRepository
+from lumbung_listings.storage.photos import PhotoStore
 
 PHOTO_SIZES = ("320", "1024")
 
 
-def listing_repository(request: Request) -> ListingRepository:
-    repository: ListingRepository = request.state.listings
-    return repository
-
-
-Listings = Annotated[ListingRepository, Depends(listing_repository)]
+Listings = Annotated[ListingRepository, Depends(from_state("listings", ListingRepository))]
+Photos = Annotated[PhotoStore, Depends(from_state("photos", PhotoStore))]
 Seller = Annotated[Identity, require_roles(Role.FARMER, Role.FISHER, Role.ADMIN)]
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from lumbung_shared.web.identity import Caller
+from lumbung_shared.web.state import from_state
 from pydantic import BaseModel, Field
 
 from lumbung_orders.storage.listing_snapshots import ListingSnapshotRepository
@@ -13,12 +14,10 @@ from lumbung_orders.storage.listing_snapshots import ListingSnapshotRepository
 router = APIRouter(prefix="/v1/orders/listing-snapshots", tags=["orders"])
 
 
-def snapshot_repository(request: Request) -> ListingSnapshotRepository:
-    repository: ListingSnapshotRepository = request.state.listing_snapshots
-    return repository
-
-
-Snapshots = Annotated[ListingSnapshotRepository, Depends(snapshot_repository)]
+Snapshots = Annotated[
+    ListingSnapshotRepository,
+    Depends(from_state("listing_snapshots", ListingSnapshotRepository)),
+]
 
 
 class ListingSnapshotView(BaseModel):
