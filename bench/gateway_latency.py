@@ -102,7 +102,14 @@ async def measure(stack: Stack, requests: int, concurrency: int) -> None:
         runs: dict[str, tuple[list[float], float]] = {"gateway": ([], 0.0), "direct": ([], 0.0)}
         senders = {
             "gateway": (via, lambda: buyer),
-            "direct": (direct, lambda: {IDENTITY_HEADER: sign_identity(reader, secret)}),
+            "direct": (
+                direct,
+                lambda: {
+                    IDENTITY_HEADER: sign_identity(
+                        reader, secret, audience="listings", method="GET", path=path
+                    )
+                },
+            ),
         }
         for client, headers in senders.values():  # warm up connections and caches
             await _batch(client, path, headers, concurrency * 5, concurrency)

@@ -38,7 +38,11 @@ class TestDirectCallsAreRefused:
                 path,
                 headers={
                     "x-lumbung-identity": sign_identity(
-                        Identity(subject="me", role=Role.ADMIN), b"not-the-secret" * 3
+                        Identity(subject="me", role=Role.ADMIN),
+                        b"not-the-secret" * 3,
+                        audience=service,
+                        method="GET",
+                        path=path,
                     )
                 },
             )

@@ -173,6 +173,7 @@ def create_service_app(
         lifespan=_lifespan(settings, setup),
     )
     app.state.internal_secret = settings.internal_secret.get_secret_value().encode()
+    app.state.identity_audience = settings.service_name
     app.state.settings = settings
     install_problem_handlers(app)
     app.add_middleware(CorrelationMiddleware)

@@ -86,9 +86,15 @@ _TIMEOUT = Message(
 )
 
 
-def _headers_for_upstream(request: Request, identity: Identity) -> dict[str, str]:
+def _headers_for_upstream(request: Request, identity: Identity, audience: str) -> dict[str, str]:
     headers = {k: v for k, v in request.headers.items() if k in FORWARDED_REQUEST_HEADERS}
-    headers[IDENTITY_HEADER] = sign_identity(identity, request.app.state.internal_secret)
+    headers[IDENTITY_HEADER] = sign_identity(
+        identity,
+        request.app.state.internal_secret,
+        audience=audience,
+        method=request.method,
+        path=request.url.path,
+    )
     headers[CORRELATION_HEADER] = correlation_id()
     return headers
 
@@ -117,7 +123,7 @@ async def _outgoing(
     runtime: GatewayRuntime, upstream: Upstream, request: Request, identity: Identity
 ) -> tuple[httpx.Request, bool]:
     """The request to send, and whether it may be retried (buffered body, idempotent method)."""
-    headers = _headers_for_upstream(request, identity)
+    headers = _headers_for_upstream(request, identity, upstream.name)
     content: bytes | AsyncIterator[bytes]
     if is_upload(request):
         limit = runtime.settings.max_upload_bytes
