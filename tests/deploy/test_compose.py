@@ -1,14 +1,18 @@
 """docker-compose.yml and deploy/k8s agree with the settings the services really read.
 
 Docker cannot run here, so the production descriptions are checked statically: every service
-gets every setting it requires (its own settings class must load from that environment), the
-gateway's upstream URLs name services and ports that exist, and health checks guard start-up.
+gets every setting it requires (its own settings class must load from that environment, with
+the secrets an operator generates), the gateway's upstream URLs name services and ports that
+exist, and health checks guard start-up. Real tools check the file too: the Compose
+Specification's JSON schema (check-jsonschema ships it) and compose-lint's security rules.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +21,7 @@ import yaml
 from lumbung_gateway.settings import GatewaySettings
 from lumbung_listings.settings import ListingsSettings
 from lumbung_orders.settings import OrdersSettings
+from lumbung_shared.secrets import generate_secret
 from lumbung_weather_alerts.settings import WeatherAlertsSettings
 from pydantic_settings import BaseSettings
 
@@ -35,6 +40,22 @@ def dotenv_example() -> dict[str, str]:
     lines = (ROOT / ".env.example").read_text().splitlines()
     pairs = [line.split("=", 1) for line in lines if line and not line.startswith("#")]
     return {key: value for key, value in pairs}
+
+
+def filled_dotenv() -> dict[str, str]:
+    """.env.example as an operator fills it in: every empty secret generated (JWT as kid:key)."""
+    filled = dotenv_example()
+    for key, value in filled.items():
+        if not value:
+            filled[key] = f"k1:{generate_secret()}" if key.endswith("_KEYS") else generate_secret()
+    return filled
+
+
+def tool(name: str) -> str:
+    """A command-line tool installed from uv.lock into this interpreter's environment."""
+    path = Path(sys.executable).with_name(name)
+    assert path.exists(), f"{name} is missing: it is a dev dependency (run `make install`)"
+    return str(path)
 
 
 def interpolate(value: object, variables: dict[str, str]) -> str:
@@ -65,7 +86,7 @@ class TestComposeServices:
     def test_each_service_gets_every_setting_it_requires(
         self, compose: dict[str, Any], service: str, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        variables = dotenv_example()
+        variables = filled_dotenv()
         env = {k: interpolate(v, variables) for k, v in compose[service]["environment"].items()}
         settings = load_settings(monkeypatch, service, env)
         assert settings.service_name == service  # type: ignore[attr-defined]
@@ -97,7 +118,8 @@ class TestComposeServices:
     def test_only_the_gateway_is_published(self, compose: dict[str, Any]) -> None:
         published = [name for name, spec in compose.items() if spec.get("ports")]
         assert published == ["gateway"]
-        assert compose["gateway"]["ports"] == ["8000:8000"]
+        # Loopback only: a TLS-terminating proxy in front publishes it (CL-0005).
+        assert compose["gateway"]["ports"] == ["127.0.0.1:8000:8000"]
 
     @pytest.mark.parametrize("service", [*SETTINGS, "kafka", "mongo"])
     def test_every_long_running_container_has_a_healthcheck(
@@ -114,3 +136,70 @@ class TestComposeServices:
         assert "zookeeper" not in yaml.safe_dump(compose).lower()
         major = int(compose["mongo"]["image"].split(":")[1].split(".")[0])
         assert major >= 7
+
+
+class TestComposeShipsNoSecret:
+    def test_every_secret_in_env_example_is_empty(self) -> None:
+        secrets = {k: v for k, v in dotenv_example().items() if re.search(r"SECRET|KEYS", k)}
+        assert set(secrets) == {
+            "LUMBUNG_INTERNAL_SECRET",
+            "LUMBUNG_JWT_KEYS",
+            "LUMBUNG_PAYMENT_CALLBACK_SECRET",
+        }
+        assert set(secrets.values()) == {""}
+
+    @pytest.mark.parametrize("service", list(SETTINGS))
+    def test_secrets_come_only_from_the_environment(
+        self, compose: dict[str, Any], service: str
+    ) -> None:
+        """No literal key in the file; a required one stops `docker compose` when empty."""
+        for key, value in compose[service]["environment"].items():
+            if not re.search(r"SECRET|KEYS", key):
+                continue
+            variable = _VARIABLE.fullmatch(str(value))
+            assert variable, f"{service}.{key} must be ${{VARIABLE}}, not a value"
+            if key.endswith("PAYMENT_CALLBACK_SECRET"):
+                assert ":-}" in str(value)  # optional: empty refuses callbacks
+            else:
+                assert ":?" in str(value), f"{service}.{key} must use ${{VAR:?message}}"
+
+
+class TestComposeCheckedByRealTools:
+    def test_valid_against_the_compose_specification_schema(self) -> None:
+        result = subprocess.run(  # noqa: S603 (our own tool from the venv, fixed arguments)
+            [
+                tool("check-jsonschema"),
+                "--builtin-schema",
+                "vendor.compose-spec",
+                str(ROOT / "docker-compose.yml"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    def test_compose_lint_finds_nothing_unsuppressed(self) -> None:
+        """Every finding, low included, is fixed or suppressed with a reason (.compose-lint.yml)."""
+        result = subprocess.run(  # noqa: S603 (our own tool from the venv, fixed arguments)
+            [
+                tool("compose-lint"),
+                "check",
+                "--quiet",
+                "--fail-on",
+                "low",
+                "--strict-config",
+                "--no-env",
+                "--config",
+                str(ROOT / ".compose-lint.yml"),
+                str(ROOT / "docker-compose.yml"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+            cwd=ROOT,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "0 issues" in result.stdout

@@ -7,6 +7,7 @@ defaults stay in each service's settings.
 from __future__ import annotations
 
 from devstack.processes import free_port
+from lumbung_shared.secrets import generate_secret
 
 SERVICE_ENV: dict[str, dict[str, str]] = {
     "listings": {
@@ -15,7 +16,8 @@ SERVICE_ENV: dict[str, dict[str, str]] = {
     },
     "orders": {
         "ORDERS_EXPIRY_SCAN_SECONDS": "0.5",
-        "ORDERS_PAYMENT_CALLBACK_SECRET": "test-payment-provider-secret-0123456789",
+        # Fresh per session: a fixed value in the repository would be a published key.
+        "ORDERS_PAYMENT_CALLBACK_SECRET": generate_secret(),
         "ORDERS_EVENTS_POLL_SECONDS": "0.2",
         "ORDERS_EVENTS_HEARTBEAT_SECONDS": "1",
         "ORDERS_EVENTS_MAX_SECONDS": "20",

@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import secrets
 import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from lumbung_shared.secrets import generate_secret
 from lumbung_shared.topics import create_topics
 
 from devstack.infra import FerretDB, KafkaBroker
@@ -75,8 +75,9 @@ class Secrets:
         if path.exists():
             return cls(**json.loads(path.read_text()))
         made = cls(
-            internal_secret=secrets.token_urlsafe(32),
-            jwt_keys=f"k1:{secrets.token_urlsafe(32)}",
+            # Fresh random keys that the services' start-up check accepts (lumbung_shared.secrets).
+            internal_secret=generate_secret(),
+            jwt_keys=f"k1:{generate_secret()}",
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(made.__dict__))
@@ -152,6 +153,7 @@ class Stack:
                 "--port",
                 str(self.ports.of(service)),
                 "--no-access-log",
+                "--no-server-header",
                 "--timeout-graceful-shutdown",
                 "10",
             ],

@@ -44,6 +44,24 @@ def outbox_push(*events: Envelope[Any]) -> dict[str, Any]:
     }
 
 
+def with_events(update: dict[str, Any], *events: Envelope[Any]) -> dict[str, Any]:
+    """`update` (a state change) with `events` appended to the outbox, as one update.
+
+    Operators are merged field by field (`$set` with `$set`, `$inc` with `$inc`, `$push` with
+    `$push`), so the state change and its events are written together or not at all.
+    """
+    return merge_updates(update, outbox_push(*events)) if events else update
+
+
+def merge_updates(*updates: dict[str, Any]) -> dict[str, Any]:
+    """Combine update documents operator by operator; later fields win within an operator."""
+    merged: dict[str, Any] = {}
+    for update in updates:
+        for operator, fields in update.items():
+            merged.setdefault(operator, {}).update(fields)
+    return merged
+
+
 def outbox_fields(*events: Envelope[Any]) -> dict[str, Any]:
     """Fields for a new document (insert) that already carries its first events."""
     return {OUTBOX: [event.to_outbox() for event in events], PENDING: len(events)}

@@ -28,6 +28,7 @@ from lumbung_shared.observability import configure_logging
 from lumbung_shared.outbox import OutboxRelay
 from lumbung_shared.settings import ServiceSettings
 from lumbung_shared.web import health
+from lumbung_shared.web.guards import SecurityHeadersMiddleware
 from lumbung_shared.web.middleware import CorrelationMiddleware
 from lumbung_shared.web.problems import install_problem_handlers
 
@@ -177,6 +178,7 @@ def create_service_app(
     app.state.settings = settings
     install_problem_handlers(app)
     app.add_middleware(CorrelationMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
     app.include_router(_asyncapi_router(settings.service_name, sends))
     for router in routers:

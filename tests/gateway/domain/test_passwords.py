@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
 from lumbung_gateway.domain.passwords import (
+    MIN_STRENGTH,
     PRODUCTION_PARAMETERS,
     PasswordHashing,
     check_password_policy,
@@ -65,10 +66,26 @@ class TestNeedsRehash:
 
 class TestPolicy:
     @pytest.mark.parametrize(
-        "password", ["abcdefgh", "1234567a", "kata sandi panjang", "x" * 128, "ikan-tongkol"]
+        "password",
+        ["kopi-gayo-2025", "petani bawang amuntai", "Tongkol!Banjar7-sore", "k8#Fq2@zL9!m" * 10],
     )
-    def test_acceptable_passwords_pass(self, password: str) -> None:
+    def test_hard_to_guess_passwords_pass(self, password: str) -> None:
         check_password_policy(password)
+
+    @pytest.mark.parametrize(
+        "password",
+        ["password", "abcdefgh", "qwertyuiop", "bismillah", "sayangku123", "rahasia123", "x" * 128],
+    )
+    def test_common_or_patterned_passwords_are_refused(self, password: str) -> None:
+        with pytest.raises(DomainError) as caught:
+            check_password_policy(password)
+        assert caught.value.code == "weak-password"
+        assert caught.value.extra["score"] < MIN_STRENGTH
+
+    def test_a_password_made_of_the_sellers_own_details_is_refused(self) -> None:
+        with pytest.raises(DomainError) as caught:
+            check_password_policy("SitiAminah0812", ("+6281234567890", "Siti Aminah"))
+        assert caught.value.code == "weak-password"
 
     @pytest.mark.parametrize(
         "password", ["", "abcdefg", "x" * 129, "12345678", "081234567890", "\u0661" * 8]

@@ -63,6 +63,7 @@ class TestUpload:
         assert full.status_code == 200
         assert full.headers["content-type"] == "image/jpeg"
         assert "immutable" in full.headers["cache-control"]
+        assert full.headers["x-content-type-options"] == "nosniff"
         with Image.open(io.BytesIO(full.content)) as image:
             assert image.size == (1600, 900)
             assert dict(image.getexif()) == {}  # no maker, no GPS

@@ -1,20 +1,13 @@
-"""Specification of payments: when an order is paid, refunded, completed; callback signatures."""
+"""Specification of payments: when an order is paid, refunded and completed."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from lumbung_orders.domain.events import OrderEventName
 from lumbung_orders.domain.order import Order
-from lumbung_orders.domain.payments import (
-    PaymentMethod,
-    PaymentStatus,
-    sign_callback,
-    verify_callback_signature,
-)
+from lumbung_orders.domain.payments import PaymentMethod, PaymentStatus
 from lumbung_orders.domain.pricing import (
     ListingKind,
     ListingSnapshot,
@@ -23,7 +16,7 @@ from lumbung_orders.domain.pricing import (
     price_order,
 )
 from lumbung_orders.domain.states import Actor, OrderState
-from lumbung_shared.errors import ConflictError, DomainError, ForbiddenError
+from lumbung_shared.errors import ConflictError, ForbiddenError
 
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
 BUYER, SELLER = "buyer-1", "seller-1"
@@ -156,48 +149,3 @@ class TestRefund:
         assert order.payment_status is PaymentStatus.REFUNDED
         with pytest.raises(ConflictError):
             order.confirm_payment(Actor.SYSTEM, None, T0)
-
-
-SECRET = "provider-secret"
-BODY = b'{"order_id":"o-9","amount":300000}'
-NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
-STAMP = str(int(NOW.timestamp()))
-
-
-class TestCallbackSignature:
-    def test_matches_the_documented_contract(self) -> None:
-        expected = hmac.new(SECRET.encode(), f"{STAMP}.".encode() + BODY, hashlib.sha256)
-        assert sign_callback(SECRET, STAMP, BODY) == expected.hexdigest()
-
-    @pytest.mark.parametrize("prefix", ["", "sha256="])
-    def test_a_good_signature_passes(self, prefix: str) -> None:
-        signature = prefix + sign_callback(SECRET, STAMP, BODY)
-        verify_callback_signature(SECRET, STAMP, BODY, signature, now=NOW + timedelta(seconds=30))
-
-    @pytest.mark.parametrize(
-        ("secret", "stamp", "body"),
-        [
-            ("wrong-secret", STAMP, BODY),
-            (SECRET, STAMP, BODY.replace(b"300000", b"3000000")),
-            (SECRET, str(int(STAMP) + 1), BODY),
-        ],
-        ids=["secret", "body", "timestamp"],
-    )
-    def test_a_tampered_callback_is_refused(self, secret: str, stamp: str, body: bytes) -> None:
-        signature = sign_callback(SECRET, STAMP, BODY)
-        with pytest.raises(DomainError) as caught:
-            verify_callback_signature(secret, stamp, body, signature, now=NOW)
-        assert (caught.value.status, caught.value.code) == (401, "signature-invalid")
-
-    @pytest.mark.parametrize("skew", [timedelta(minutes=6), -timedelta(minutes=6)])
-    def test_a_stale_or_future_timestamp_is_refused(self, skew: timedelta) -> None:
-        signature = sign_callback(SECRET, STAMP, BODY)
-        with pytest.raises(DomainError) as caught:
-            verify_callback_signature(SECRET, STAMP, BODY, signature, now=NOW + skew)
-        assert caught.value.code == "signature-expired"
-
-    @pytest.mark.parametrize("stamp", ["", "abc", "-1", "1.5", "١٢٣"])
-    def test_a_malformed_timestamp_is_refused(self, stamp: str) -> None:
-        with pytest.raises(DomainError) as caught:
-            verify_callback_signature(SECRET, stamp, BODY, "00", now=NOW)
-        assert caught.value.status == 401

@@ -120,6 +120,28 @@ class TestUnorderableLines:
         assert caught.value.code == "own-listing"
 
 
+class TestListingsTheBuyerMayNotSee:
+    @pytest.mark.parametrize("status", ["draft", "archived", "some-future-status"])
+    def test_are_not_found_so_their_status_stays_hidden(self, status: str) -> None:
+        hidden = {"rice": _snapshot("rice", "farmer-a", 1, status=status)}
+
+        with pytest.raises(DomainError) as caught:
+            price_order(_request(("rice", 1)), hidden, buyer_id="buyer-1")
+
+        assert caught.value.code == "listing-not-found"
+        assert "listing_status" not in caught.value.extra
+
+    @pytest.mark.parametrize("status", ["paused", "sold_out"])
+    def test_public_but_not_for_sale_ones_are_unavailable(self, status: str) -> None:
+        shown = {"rice": _snapshot("rice", "farmer-a", 1, status=status)}
+
+        with pytest.raises(DomainError) as caught:
+            price_order(_request(("rice", 1)), shown, buyer_id="buyer-1")
+
+        assert caught.value.code == "listing-unavailable"
+        assert caught.value.extra["listing_status"] == status
+
+
 class TestRequestValidation:
     @pytest.mark.parametrize(
         "changes",

@@ -19,6 +19,8 @@ from fastapi import FastAPI
 from lumbung_shared.mongo import make_mongo_client
 from lumbung_shared.observability import configure_logging
 from lumbung_shared.service import retry_until_up
+from lumbung_shared.settings import load_settings
+from lumbung_shared.web.guards import install_guards
 from lumbung_shared.web.middleware import CorrelationMiddleware
 
 from lumbung_gateway.api import accounts, admin, health, proxy
@@ -101,7 +103,7 @@ async def _prepare_store(runtime: GatewayRuntime) -> None:
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     """The gateway app (uvicorn factory)."""
-    settings = settings or GatewaySettings()
+    settings = settings or load_settings(GatewaySettings)
     configure_logging(settings.service_name, settings.log_level)
     tokens = TokenIssuer(
         KeySet.from_setting(settings.jwt_keys.get_secret_value()),
@@ -137,6 +139,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     install_gateway_problem_handlers(app)
     app.add_middleware(CorrelationMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
+    install_guards(
+        app,
+        max_header_bytes=settings.max_header_bytes,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
     for router in (health.router, apidoc.router, accounts.router, admin.router, proxy.router):
         app.include_router(router)
     return app

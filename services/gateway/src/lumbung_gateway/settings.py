@@ -8,8 +8,11 @@ the API, not the environment). Leave both unset once the first admin exists.
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from lumbung_shared.secrets import GENERATE_HINT, StrongSecret, check_secret
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from lumbung_gateway.domain.keys import KeyConfigError, KeySet
 
 
 class GatewaySettings(BaseSettings):
@@ -18,8 +21,8 @@ class GatewaySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore", frozen=True)
 
     service_name: str = Field(default="gateway", title="Service name")
-    internal_secret: SecretStr = Field(
-        min_length=32, title="HMAC key for the identity header the services verify"
+    internal_secret: StrongSecret = Field(
+        title="HMAC key for the identity header the services verify"
     )
     jwt_keys: SecretStr = Field(
         title="Access-token keys 'kid:secret,kid:secret'; the first signs, all verify"
@@ -58,6 +61,9 @@ class GatewaySettings(BaseSettings):
         default=60.0, ge=0, title="How long a merged OpenAPI document is served from memory"
     )
     max_body_bytes: int = Field(default=256 * 1024, ge=1024, title="Largest JSON request body")
+    max_header_bytes: int = Field(
+        default=16 * 1024, ge=4096, title="Largest request header block (431 beyond it)"
+    )
     max_upload_bytes: int = Field(
         default=6 * 1024 * 1024, ge=1024, title="Largest multipart (photo) request body"
     )
@@ -80,3 +86,27 @@ class GatewaySettings(BaseSettings):
         default=10 / 60, gt=0, title="Sustained orders placed/s per account"
     )
     log_level: str = Field(default="INFO", title="Log level")
+
+    @field_validator("jwt_keys")
+    @classmethod
+    def _every_jwt_key_is_strong(cls, value: SecretStr) -> SecretStr:
+        """Check each secret of 'kid:secret,...', then parse it as the token issuer will.
+
+        Every secret is checked, not only the active one: a weak key kept for rotation would
+        still let anyone mint tokens under its `kid`.
+        """
+        setting = value.get_secret_value()
+        if not setting.strip():
+            check_secret(setting)
+        for entry in setting.split(","):
+            kid, sep, secret = entry.strip().partition(":")
+            if sep:
+                check_secret(secret, what=f"the secret of key {kid!r}")
+        try:
+            KeySet.from_setting(setting)
+        except KeyConfigError as error:
+            raise ValueError(
+                f"{error}: write it as 'k1:<secret>' (or 'k2:<new>,k1:<old>' while rotating), "
+                f"each secret from: {GENERATE_HINT}"
+            ) from None
+        return value

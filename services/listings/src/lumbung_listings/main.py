@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI
 from lumbung_shared.events import Topic
 from lumbung_shared.service import Runtime, create_service_app
+from lumbung_shared.settings import load_settings
 
 from lumbung_listings.api import listings, photos, prices, search
 from lumbung_listings.messaging.orders import order_handlers
@@ -55,7 +56,7 @@ async def setup(runtime: Runtime) -> Mapping[str, Any]:
 def create_app(settings: ListingsSettings | None = None) -> FastAPI:
     """The listings service app (uvicorn factory)."""
     return create_service_app(
-        settings or ListingsSettings(),
+        settings or load_settings(ListingsSettings),
         title="Lumbung listings",
         description="Produce and catch listings, photos, search, stock and the price board.",
         routers=[search.router, listings.router, photos.router, prices.router],

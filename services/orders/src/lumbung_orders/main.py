@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from lumbung_shared.events import Topic
 from lumbung_shared.service import Runtime, create_service_app
+from lumbung_shared.settings import load_settings
 
 from lumbung_orders.api import listing_snapshots, live, orders, payments
 from lumbung_orders.checkout import Checkout
@@ -60,7 +61,7 @@ def _setup(settings: OrdersSettings) -> Any:
 
 def create_app(settings: OrdersSettings | None = None) -> FastAPI:
     """The orders service app (uvicorn factory)."""
-    settings = settings or OrdersSettings()
+    settings = settings or load_settings(OrdersSettings)
     return create_service_app(
         settings,
         title="Lumbung orders",

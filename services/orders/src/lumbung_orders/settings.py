@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from lumbung_shared.secrets import StrongSecretOrEmpty
 from lumbung_shared.settings import ServiceSettings
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
@@ -28,7 +29,7 @@ class OrdersSettings(ServiceSettings):
     housekeeping_seconds: float = Field(
         default=3600.0, gt=0, title="How often old idempotency keys and inbox ids are dropped"
     )
-    payment_callback_secret: SecretStr = Field(
+    payment_callback_secret: StrongSecretOrEmpty = Field(
         default=SecretStr(""),
         title="HMAC key payment providers sign callbacks with (empty: callbacks refused)",
     )

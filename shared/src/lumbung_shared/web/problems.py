@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 
 from lumbung_shared.errors import DomainError, Message
 
@@ -30,7 +31,7 @@ _STATUS_MESSAGES: dict[int, tuple[str, Message]] = {
     406: ("not-acceptable", Message("Format tidak tersedia.", "Format not available.")),
     409: ("conflict", Message("Bertentangan dengan keadaan saat ini.", "Conflicts with state.")),
     412: ("precondition-failed", Message("Versi sudah berubah.", "The version has changed.")),
-    413: ("too-large", Message("Isi permintaan terlalu besar.", "Request body too large.")),
+    413: ("body-too-large", Message("Isi permintaan terlalu besar.", "Request body too large.")),
     415: ("unsupported-media-type", Message("Jenis isi tidak didukung.", "Unsupported type.")),
     422: ("invalid-input", Message("Data tidak valid.", "The data is not valid.")),
     428: ("precondition-required", Message("Header wajib tidak ada.", "A header is required.")),
@@ -98,6 +99,9 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers) if exc.headers else None
+    limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
+    if exc.status_code == 413 and isinstance(limit, int):  # Starlette's body limit said no
+        return status_problem(request, 413, headers=headers, max_bytes=limit)
     return status_problem(request, exc.status_code, headers=headers)
 
 

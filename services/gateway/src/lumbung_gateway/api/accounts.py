@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from lumbung_gateway.api.auth import SignedIn
-from lumbung_gateway.api.deps import ClientIp, Runtime
+from lumbung_gateway.api.deps import NO_STORE, ClientIp, Runtime
 from lumbung_gateway.api.schemas import (
     AccountView,
     LoginRequest,
@@ -32,7 +32,7 @@ async def register(body: RegisterRequest, runtime: Runtime, ip: ClientIp) -> Acc
     return AccountView.of(await runtime.sessions.register(new))
 
 
-@router.post("/login", response_model=TokenView)
+@router.post("/login", response_model=TokenView, dependencies=[NO_STORE])
 async def login(body: LoginRequest, runtime: Runtime, ip: ClientIp) -> TokenView:
     """Sign in: an access token (minutes) and a refresh token (days, single use)."""
     runtime.throttle(Limit.LOGIN_IP, ip)
@@ -40,7 +40,7 @@ async def login(body: LoginRequest, runtime: Runtime, ip: ClientIp) -> TokenView
     return TokenView.of(await runtime.sessions.login(body.phone, body.password))
 
 
-@router.post("/refresh", response_model=TokenView)
+@router.post("/refresh", response_model=TokenView, dependencies=[NO_STORE])
 async def refresh(body: RefreshRequest, runtime: Runtime, ip: ClientIp) -> TokenView:
     """Trade a refresh token for a new pair; replaying a used one ends the sign-in."""
     runtime.throttle(Limit.LOGIN_IP, ip)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from lumbung_gateway.api.auth import Admin
-from lumbung_gateway.api.deps import Runtime
+from lumbung_gateway.api.deps import NO_STORE, Runtime
 from lumbung_gateway.api.schemas import (
     AccountView,
     AdminAccountRequest,
@@ -41,7 +41,7 @@ async def get_account(account_id: str, admin: Admin, runtime: Runtime) -> Accoun
     return AccountView.of(account)
 
 
-@router.post("/api-keys", status_code=201, response_model=IssuedApiKeyView)
+@router.post("/api-keys", status_code=201, response_model=IssuedApiKeyView, dependencies=[NO_STORE])
 async def create_api_key(body: ApiKeyRequest, admin: Admin, runtime: Runtime) -> IssuedApiKeyView:
     """Issue an API key to an agency account; the key is in this response only."""
     del admin

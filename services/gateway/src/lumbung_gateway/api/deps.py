@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
 from lumbung_gateway.runtime import GatewayRuntime
 
@@ -35,3 +35,13 @@ def client_ip(request: Request, runtime: Runtime) -> str:
 
 
 ClientIp = Annotated[str, Depends(client_ip)]
+
+
+def _no_store(response: Response) -> None:
+    """Tokens and keys must not sit in any cache (RFC 6749 section 5.1)."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+
+
+NO_STORE = Depends(_no_store)
+"""Route dependency for responses that carry a credential."""

@@ -61,6 +61,7 @@ FORWARDED_REQUEST_HEADERS = frozenset(
         "webhook-signature",
         "webhook-id",
         "webhook-timestamp",
+        "x-payment-callback-id",
         "x-payment-signature",
         "x-payment-timestamp",
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from lumbung_shared.text import SafeLine
 from pydantic import BaseModel, Field
 
 from lumbung_gateway.storage.accounts import Account
@@ -23,7 +24,7 @@ class RegisterRequest(BaseModel):
 
     phone: str = Phone
     password: str = Password
-    display_name: str = DisplayName
+    display_name: SafeLine = DisplayName
     role: Literal["farmer", "fisher", "buyer"]
     home_region: str = Region
 
@@ -33,7 +34,7 @@ class AdminAccountRequest(BaseModel):
 
     phone: str = Phone
     password: str = Password
-    display_name: str = DisplayName
+    display_name: SafeLine = DisplayName
     role: Literal["farmer", "fisher", "buyer", "agency", "admin"]
     regions: list[str] = Field(min_length=1, max_length=64)
 
@@ -98,7 +99,7 @@ class ApiKeyRequest(BaseModel):
     """A key for an agency account, scoped to provinces (`33`) or regencies (`33.74`)."""
 
     account_id: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=80, pattern=r"\S")
+    name: SafeLine = Field(min_length=1, max_length=80, pattern=r"\S")
     regions: list[str] = Field(min_length=1, max_length=64)
 
 

@@ -22,8 +22,8 @@ class AuthenticationError(DomainError):
 class InvalidInputError(DomainError):
     """A value from the caller breaks a rule of its shape (phone, password, role)."""
 
-    def __init__(self, code: str, message: Message) -> None:
-        super().__init__(code=code, message=message, status=422)
+    def __init__(self, code: str, message: Message, **extra: object) -> None:
+        super().__init__(code=code, message=message, status=422, extra=dict(extra))
 
 
 class TooManyRequestsError(DomainError):

@@ -8,16 +8,23 @@ parameters later is safe: `needs_rehash` tells the login flow to re-hash on the 
 
 Passwords are NFC-normalised before hashing so "é" typed as one code point or as "e" plus a
 combining accent is the same password on every phone keyboard.
+
+Guessability is judged by zxcvbn (Dropbox's estimator, the PyPI `zxcvbn` port): its lists of
+leaked passwords, names and words plus keyboard, date and repeat patterns, all shipped in the
+package, so nothing leaves the machine. The account's own phone number and name and a short
+list of Indonesian favourites are added as words a guesser would try first.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 from argon2 import Parameters, PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from argon2.profiles import RFC_9106_LOW_MEMORY
 from lumbung_shared.errors import Message
+from zxcvbn import zxcvbn
 
 from lumbung_gateway.domain.errors import InvalidInputError
 
@@ -26,6 +33,15 @@ PRODUCTION_PARAMETERS: Parameters = RFC_9106_LOW_MEMORY
 MIN_PASSWORD_LENGTH = 8
 # The cap bounds hashing work per request; 128 characters fits any passphrase or manager output.
 MAX_PASSWORD_LENGTH = 128
+MIN_STRENGTH = 3
+"""zxcvbn score 0-4; 3 is "safely unguessable: moderate protection from an offline attack"."""
+ESTIMATED_PREFIX = 72
+"""zxcvbn's own bound on work: longer passwords are judged by their first 72 characters."""
+INDONESIAN_FAVOURITES = (
+    "sayang", "sayangku", "rahasia", "bismillah", "indonesia", "merdeka", "cinta", "katasandi",
+    "lumbung", "petani", "nelayan", "sawah", "ikan", "jakarta", "surabaya", "bandung",
+    "allahuakbar", "alhamdulillah", "qwerty", "bangsat", "anjing", "garuda", "persija", "persib",
+)  # fmt: skip
 
 
 class PasswordHashing:
@@ -67,11 +83,13 @@ class PasswordHashing:
             return True
 
 
-def check_password_policy(password: str) -> None:
-    """Refuse with a 422 `weak-password` what is too short, too long or only digits.
+def check_password_policy(password: str, known_to_others: Iterable[str] = ()) -> None:
+    """Refuse with a 422 `weak-password` what is too short, too long, only digits or guessable.
 
     All-digit passwords are refused because they are usually a PIN, birth date or the phone
     number itself, and those are the first guesses of anyone holding the phone number.
+    `known_to_others` are the account's own details (phone, name): a password built from them
+    is guessable by anyone who knows the seller.
     """
     length = len(_normalise(password))
     if length < MIN_PASSWORD_LENGTH or length > MAX_PASSWORD_LENGTH:
@@ -88,11 +106,34 @@ def check_password_policy(password: str) -> None:
                 en="Password must not consist of digits only.",
             )
         )
+    words = [*INDONESIAN_FAVOURITES, *_variants(known_to_others)]
+    estimate = zxcvbn(_normalise(password)[:ESTIMATED_PREFIX], user_inputs=words)
+    if estimate["score"] < MIN_STRENGTH:
+        raise _weak(
+            Message(
+                id="Kata sandi terlalu mudah ditebak. Pakai beberapa kata acak atau lebih panjang.",
+                en="Password is too easy to guess. Use a few random words or make it longer.",
+            ),
+            score=estimate["score"],
+        )
+
+
+def _variants(details: Iterable[str]) -> list[str]:
+    """Each detail whole, without spaces, word by word; a phone also in its local 08… form."""
+    words: list[str] = []
+    for detail in details:
+        text = detail.strip().lower()
+        if not text:
+            continue
+        words += [text, text.replace(" ", ""), *text.split()]
+        if text.startswith("+62"):
+            words += [text[3:], "0" + text[3:]]
+    return words
 
 
 def _normalise(password: str) -> str:
     return unicodedata.normalize("NFC", password)
 
 
-def _weak(message: Message) -> InvalidInputError:
-    return InvalidInputError("weak-password", message)
+def _weak(message: Message, **extra: object) -> InvalidInputError:
+    return InvalidInputError("weak-password", message, **extra)

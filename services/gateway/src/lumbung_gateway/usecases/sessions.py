@@ -61,9 +61,10 @@ class NewAccount:
         cls, phone: str, password: str, display_name: str, role: Role, regions: tuple[str, ...]
     ) -> NewAccount:
         """Apply the phone, password and region rules; 422 on the first that fails."""
-        check_password_policy(password)
+        normalised = normalise_phone(phone)
+        check_password_policy(password, (normalised, display_name))
         return cls(
-            phone=normalise_phone(phone),
+            phone=normalised,
             password=password,
             display_name=display_name.strip(),
             role=role,

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from lumbung_shared.errors import DomainError
+from lumbung_shared.text import SafeLine, SafeText
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -78,13 +79,13 @@ def _distinct(tags: list[Tag]) -> list[Tag]:
     return list(dict.fromkeys(tags))
 
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Title = Annotated[SafeLine, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
+Description = Annotated[SafeText, StringConstraints(strip_whitespace=True, max_length=2000)]
 Rupiah = Annotated[int, Field(strict=True, ge=1, le=MAX_PRICE_PER_UNIT)]
 Quantity = Annotated[int, Field(strict=True, ge=0, le=MAX_QUANTITY)]
 MinOrder = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY)]
 Grade = Annotated[
-    str,
+    SafeLine,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=20),
     AfterValidator(_grade),
 ]

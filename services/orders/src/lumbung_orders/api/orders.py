@@ -13,6 +13,7 @@ from typing import Annotated, Any, Final
 from fastapi import APIRouter, Body, Header, Query
 from fastapi.responses import JSONResponse
 from lumbung_shared.kafka import TransientError
+from lumbung_shared.text import SafeText
 from lumbung_shared.web.identity import Identity, Role
 from pydantic import BaseModel, Field
 
@@ -87,7 +88,7 @@ async def get_order(order_id: OrderId, caller: Participant, book: Book) -> Order
 class Reason(BaseModel):
     """Why, shown on the order's timeline."""
 
-    reason: Annotated[str, Field(max_length=300)] | None = None
+    reason: Annotated[SafeText, Field(max_length=300)] | None = None
 
 
 OptionalReason = Annotated[Reason | None, Body()]

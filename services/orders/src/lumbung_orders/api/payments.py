@@ -1,25 +1,46 @@
-"""Money arriving (or going back) for bank transfers and e-wallets, as order changes.
+"""Money arriving (`POST /v1/orders/{order_id}/payment`, marks the order paid and emits
+`payment.confirmed`) or going back (`POST /v1/orders/{order_id}/refund`, marks a requested
+refund as made and emits `payment.refunded`).
 
-Two callers may say a payment happened:
-- an admin, signed in through the gateway, with body `{"reference": "..."}` (optional);
-- a payment provider's server-to-server callback, without a user token, signed with HMAC
-  (`ORDERS_PAYMENT_CALLBACK_SECRET`) as `domain.payments` describes: headers
-  `X-Payment-Timestamp` and `X-Payment-Signature = hex(HMAC_SHA256(secret, "<ts>.<raw body>"))`,
-  body `{"order_id": "<id from the URL>", "amount": <order total in rupiah>, "reference": "..."}`.
-  The signature is checked over the raw bytes before anything is parsed; the order id must
-  match the URL and the amount the order's total. Callbacks may be retried: confirming a paid
-  order again is a no-op answered with the order.
+**Who may call.** An admin signed in through the gateway, with an optional body
+`{"reference": "..."}`; or a payment provider's server-to-server callback, without a user
+token, signed with the shared secret `ORDERS_PAYMENT_CALLBACK_SECRET`. Anyone else: 403.
 
-`POST …/payment` marks the order paid (`payment.confirmed`), `POST …/refund` marks a requested
-refund as made (`payment.refunded`). The same two kinds of caller may do either.
+**Provider callback contract (signature `v1`).**
+
+- Body (JSON, at most 4096 bytes): `{"order_id": "<id from the URL>", "amount": <order total
+  in rupiah>, "reference": "<your transaction id, optional>"}`.
+- Headers:
+  - `X-Payment-Timestamp`: Unix time in whole seconds.
+  - `X-Payment-Callback-Id`: your unique id of this callback, 1-64 characters from
+    `A-Z a-z 0-9 . _ : -`, starting with a letter or digit. Keep it when you retry.
+  - `X-Payment-Signature`: lowercase hex `HMAC-SHA256(secret, message)` (`sha256=` prefix
+    optional), where `message` is these seven lines joined by `\\n`, without a final newline:
+    `v1`, `POST`, the path `/v1/orders/<order_id>/<payment|refund>`, `<order_id>`,
+    `<timestamp>`, `<callback id>`, and the lowercase hex SHA-256 of the raw body bytes.
+- We verify before parsing the body. 401 (problem+json) when the timestamp is more than
+  5 minutes from our clock (`signature-expired`), the callback id is missing or malformed
+  (`callback-id-invalid`), or the signature does not match this method, action, order,
+  timestamp, callback id and body (`signature-invalid`): a "paid" callback sent to `/refund`,
+  or to another order's URL, is refused. Then 422 when the body's order id or amount does not
+  match the order (`payment-mismatch`), 409 when the move does not fit the order
+  (`refund-not-requested`, `payment-refunded`, `cod-paid-on-delivery`).
+- **Replays.** Each order remembers the callback ids it answered with 200 (in the same write
+  as the change, so a crash cannot separate them). A callback whose id the order has seen
+  changes nothing and emits nothing, whatever its body or action says: it is answered 200 with
+  the order as it is now and the header `Idempotent-Replayed: true`. A retry after a non-200
+  answer is evaluated afresh. Confirming an already paid order under a new callback id is also
+  a harmless 200 without a second event.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Request, Response
 from lumbung_shared.errors import DomainError, ForbiddenError, Message
 from lumbung_shared.web.identity import Caller, Identity, Role
 from pydantic import BaseModel, Field, ValidationError
@@ -27,18 +48,24 @@ from pydantic import BaseModel, Field, ValidationError
 from lumbung_orders.api.deps import Book, OrderId, Settings
 from lumbung_orders.api.orders import change
 from lumbung_orders.api.views import OrderView, order_view
+from lumbung_orders.domain.callbacks import (
+    CallbackAction,
+    ProviderCallback,
+    remember_callback,
+    verify_callback,
+)
 from lumbung_orders.domain.events import OrderEvent
 from lumbung_orders.domain.order import Order
-from lumbung_orders.domain.payments import verify_callback_signature
 from lumbung_orders.domain.states import Actor
-from lumbung_orders.orderbook import Decision, OrderBook
 
 router = APIRouter(prefix="/v1/orders", tags=["payments"])
 
+PROVIDER_CONTRACT: Final = __doc__ or ""
 MAX_BODY_BYTES: Final = 4096
 PROVIDER_ID: Final = "payment-provider"
 SYSTEM_IDENTITY: Final = Identity(subject=PROVIDER_ID, role=Role.ADMIN)
 """Used only to look the order up; the move itself is made as `Actor.SYSTEM`."""
+REPLAYED_HEADER: Final = "Idempotent-Replayed"
 
 
 class PaymentNotice(BaseModel):
@@ -49,68 +76,123 @@ class PaymentNotice(BaseModel):
     reference: Annotated[str, Field(max_length=128)] | None = None
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Who says the money moved, what they say, and (for a provider) the callback's id."""
+
+    actor: Actor
+    details: PaymentNotice
+    callback_id: str | None = None
+
+
 SignatureHeader = Annotated[str | None, Header(alias="x-payment-signature", max_length=200)]
 TimestampHeader = Annotated[str | None, Header(alias="x-payment-timestamp", max_length=20)]
+CallbackIdHeader = Annotated[str | None, Header(alias="x-payment-callback-id")]
+Move = Callable[[Order, Actor, str, datetime, PaymentNotice], list[OrderEvent]]
+
+
+def notice_for(action: CallbackAction) -> Any:
+    """Dependency: an admin acts as admin; anyone else must send a valid `action` callback."""
+
+    async def authenticate(
+        request: Request,
+        order_id: OrderId,
+        caller: Caller,
+        settings: Settings,
+        *,
+        signature: SignatureHeader = None,
+        timestamp: TimestampHeader = None,
+        callback_id: CallbackIdHeader = None,
+    ) -> Notice:
+        body = await request.body()
+        if len(body) > MAX_BODY_BYTES:
+            raise DomainError("too-large", _TOO_LARGE, status=413)
+        if caller.role is Role.ADMIN:
+            return Notice(Actor.ADMIN, _parse(body))
+        secret = settings.payment_callback_secret.get_secret_value()
+        if caller.role is not Role.ANONYMOUS or signature is None or not secret:
+            raise ForbiddenError()
+        callback = ProviderCallback(
+            method=request.method,
+            order_id=order_id,
+            action=action,
+            timestamp=timestamp or "",
+            callback_id=callback_id or "",
+            body=body,
+        )
+        verify_callback(secret, callback, signature, now=datetime.now(UTC))
+        notice = _parse(body)
+        if notice.order_id is None or notice.amount is None:
+            raise DomainError("invalid-input", _NOTICE_INCOMPLETE, status=422)
+        return Notice(Actor.SYSTEM, notice, callback.callback_id)
+
+    return Depends(authenticate)
+
+
+PaymentCallback = Annotated[Notice, notice_for(CallbackAction.PAYMENT)]
+RefundCallback = Annotated[Notice, notice_for(CallbackAction.REFUND)]
+
+
+@router.post(
+    "/{order_id}/payment",
+    response_model=OrderView,
+    summary="Mark a bank-transfer or e-wallet order paid (admin, or signed provider callback)",
+    description=PROVIDER_CONTRACT,
+)
+async def confirm_payment(
+    order_id: OrderId, caller: Caller, book: Book, notice: PaymentCallback, response: Response
+) -> OrderView:
+    def move(
+        order: Order, actor: Actor, who: str, at: datetime, details: PaymentNotice
+    ) -> list[OrderEvent]:
+        return order.confirm_payment(actor, who, at, details.reference)
+
+    return await _apply(book, order_id, caller, notice, response=response, move=move)
+
+
+@router.post(
+    "/{order_id}/refund",
+    response_model=OrderView,
+    summary="Mark the refund of a cancelled, paid order as made (admin, or signed callback)",
+    description=PROVIDER_CONTRACT,
+)
+async def mark_refunded(
+    order_id: OrderId, caller: Caller, book: Book, notice: RefundCallback, response: Response
+) -> OrderView:
+    def move(
+        order: Order, actor: Actor, who: str, at: datetime, _: PaymentNotice
+    ) -> list[OrderEvent]:
+        return order.mark_refunded(actor, who, at)
+
+    return await _apply(book, order_id, caller, notice, response=response, move=move)
 
 
 async def _apply(
-    book: OrderBook, order_id: str, actor: Actor, caller: Identity, decide: Decision
+    book: Book, order_id: str, caller: Identity, notice: Notice, *, response: Response, move: Move
 ) -> OrderView:
-    who = caller if actor is Actor.ADMIN else SYSTEM_IDENTITY
-    return order_view(await change(book, order_id, decide, who))
+    """Make the move in one guarded write; a callback id the order has seen changes nothing.
 
-
-async def authenticate(
-    request: Request,
-    caller: Caller,
-    settings: Settings,
-    signature: SignatureHeader = None,
-    timestamp: TimestampHeader = None,
-) -> tuple[Actor, PaymentNotice]:
-    """An admin acts as admin; an anonymous caller must carry a valid provider signature."""
-    body = await request.body()
-    if len(body) > MAX_BODY_BYTES:
-        raise DomainError("too-large", _TOO_LARGE, status=413)
-    if caller.role is Role.ADMIN:
-        return Actor.ADMIN, _parse(body)
-    secret = settings.payment_callback_secret.get_secret_value()
-    if caller.role is not Role.ANONYMOUS or signature is None or not secret:
-        raise ForbiddenError()
-    verify_callback_signature(secret, timestamp or "", body, signature, now=datetime.now(UTC))
-    notice = _parse(body)
-    if notice.order_id is None or notice.amount is None:
-        raise DomainError("invalid-input", _NOTICE_INCOMPLETE, status=422)
-    return Actor.SYSTEM, notice
-
-
-Notice = Annotated[tuple[Actor, PaymentNotice], Depends(authenticate)]
-"""Who says the money moved (admin or provider) and what they say."""
-
-
-@router.post("/{order_id}/payment", response_model=OrderView)
-async def confirm_payment(
-    order_id: OrderId, caller: Caller, book: Book, notice: Notice
-) -> OrderView:
-    """Mark a bank-transfer or e-wallet order paid (admin, or signed provider callback)."""
-    actor, details = notice
+    The replay check runs inside the decision, on the order as read for that attempt, so two
+    copies of one callback racing each other apply once: the loser re-decides and sees the id.
+    """
+    replayed = False
 
     def decide(order: Order) -> list[OrderEvent]:
-        _check_notice(order, details, actor)
-        return order.confirm_payment(actor, caller.subject, datetime.now(UTC), details.reference)
+        nonlocal replayed
+        replayed = False
+        if notice.callback_id is not None:
+            if not remember_callback(order.payment_callback_ids, notice.callback_id):
+                replayed = True
+                return []
+            _check_notice(order, notice.details)
+        who = caller.subject if notice.actor is Actor.ADMIN else PROVIDER_ID
+        return move(order, notice.actor, who, datetime.now(UTC), notice.details)
 
-    return await _apply(book, order_id, actor, caller, decide)
-
-
-@router.post("/{order_id}/refund", response_model=OrderView)
-async def mark_refunded(order_id: OrderId, caller: Caller, book: Book, notice: Notice) -> OrderView:
-    """Mark the refund of a cancelled, paid order as made (admin, or signed provider callback)."""
-    actor, details = notice
-
-    def decide(order: Order) -> list[OrderEvent]:
-        _check_notice(order, details, actor)
-        return order.mark_refunded(actor, caller.subject, datetime.now(UTC))
-
-    return await _apply(book, order_id, actor, caller, decide)
+    lookup = caller if notice.actor is Actor.ADMIN else SYSTEM_IDENTITY
+    stored = await change(book, order_id, decide, lookup)
+    if replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return order_view(stored)
 
 
 def _parse(body: bytes) -> PaymentNotice:
@@ -125,10 +207,8 @@ def _parse(body: bytes) -> PaymentNotice:
         ) from exc
 
 
-def _check_notice(order: Order, notice: PaymentNotice, actor: Actor) -> None:
+def _check_notice(order: Order, notice: PaymentNotice) -> None:
     """A provider's notice must be about this order and this amount."""
-    if actor is not Actor.SYSTEM:
-        return
     if notice.order_id != order.order_id or notice.amount != order.total:
         raise DomainError(
             "payment-mismatch",

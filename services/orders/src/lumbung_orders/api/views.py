@@ -56,7 +56,10 @@ def order_view(stored: StoredOrder) -> OrderView:
     order = stored.order
     return OrderView(
         id=order.order_id,
-        **order.model_dump(exclude={"order_id", "stock_held", "reservation_seen"}, mode="python"),
+        **order.model_dump(
+            exclude={"order_id", "stock_held", "reservation_seen", "payment_callback_ids"},
+            mode="python",
+        ),
         version=stored.version,
         updated_at=stored.updated_at,
     )

@@ -9,7 +9,9 @@ Modules, each with one job:
 - `pricing`: the place-order request, listing snapshots and pricing/splitting a cart by seller.
 - `order`: the `Order` aggregate; its methods apply transitions and return events to emit.
 - `events`: the plain domain events and saga outcomes the aggregate returns.
-- `payments`: payment status rules and the payment-provider callback signature.
+- `payments`: payment status rules.
+- `callbacks`: the payment-provider callback signature and replay memory.
+- `visibility`: which listing snapshots a caller may see.
 - `idempotency`: request fingerprints and Idempotency-Key replay.
 - `expiry`: when an unconfirmed reservation lapses.
 - `risk`: which orders a sea alert puts at risk.

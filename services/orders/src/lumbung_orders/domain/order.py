@@ -76,6 +76,8 @@ class Order(BaseModel):
     rejection_reason: str | None = None
     delivery_at_risk: bool = False
     risk_alert_ids: list[str] = []
+    payment_callback_ids: list[str] = []
+    """Provider callback ids this order answered (`domain.callbacks`): replays change nothing."""
     timeline: list[TimelineEntry] = []
 
     @classmethod

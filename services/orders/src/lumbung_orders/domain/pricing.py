@@ -20,6 +20,7 @@ from lumbung_shared.errors import DomainError, Message
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from lumbung_orders.domain.payments import PaymentMethod
+from lumbung_orders.domain.visibility import buyer_may_see_listing
 
 REGION_CODE_PATTERN: Final = r"^\d{2}\.\d{2}(\.\d{2})?$"
 """Kemendagri regency (`NN.NN`) or district (`NN.NN.NN`) code: precise enough to deliver to."""
@@ -161,7 +162,8 @@ def price_order(
     Orders come out in the order their sellers first appear in the cart, lines in cart order.
     Raises a 422 DomainError for a duplicate line, an unknown or inactive listing, a quantity
     below the listing's minimum, the buyer's own listing (when `buyer_id` is given), or a total
-    too large to store.
+    too large to store. A listing the buyer may not see (another seller's draft or archived
+    listing, `domain.visibility`) is "not found", never "unavailable", so its status stays hidden.
     """
     by_seller: dict[str, list[PricedLine]] = {}
     seen: set[str] = set()
@@ -186,7 +188,12 @@ def _orderable(
 ) -> ListingSnapshot:
     """Return the snapshot if `line` may be ordered from it, else raise why not."""
     listing_id = line.listing_id
-    if snapshot is None:
+    hidden = (
+        snapshot is not None
+        and buyer_id is not None
+        and not buyer_may_see_listing(buyer_id, snapshot.seller_id, snapshot.status)
+    )
+    if snapshot is None or hidden:
         raise _unprocessable(
             "listing-not-found",
             Message(id="Produk tidak ditemukan.", en="Listing not found."),

@@ -110,7 +110,7 @@ class OrderRepository:
 
         Returns the order as now stored, or None when the guard failed (a concurrent change).
         """
-        now = datetime.now(UTC)
+        now = _stored_now()
         update: Document = {"$set": {**to_document(order), "updated_at": now}}
         ops = outbox_push(*events) if events else {}
         update["$inc"] = {"version": 1, **ops.get("$inc", {})}
@@ -143,6 +143,12 @@ class OrderRepository:
     ) -> list[StoredOrder]:
         cursor = self._collection.find(query, _READ_PROJECTION).sort(sort).limit(limit)
         return [from_document(doc) async for doc in cursor]
+
+
+def _stored_now() -> datetime:
+    """Now cut to milliseconds, the precision BSON keeps, so a write answers what reads will."""
+    moment = datetime.now(UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 _READ_PROJECTION: Final[Document] = {"outbox": 0}
