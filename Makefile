@@ -24,9 +24,10 @@ status: ## show what runs and whether it is ready
 infra: install ## only Kafka, FerretDB and the topics (run services from your IDE)
 	@$(PY) python -m devstack infra
 
-lint: install ## ruff lint + format check
+lint: install ## ruff lint + format check + the layer contracts (import-linter)
 	@$(PY) ruff check .
 	@$(PY) ruff format --check .
+	@$(PY) lint-imports
 
 typecheck: install ## mypy (strict) over shared, services and devstack
 	@$(PY) mypy

@@ -111,8 +111,9 @@ class TestComposeServices:
         url = compose["gateway"]["environment"][f"GATEWAY_{upstream.upper()}_URL"]
         host, port = re.fullmatch(r"http://([\w-]+):(\d+)", url).groups()  # type: ignore[union-attr]
         assert host == upstream
-        dockerfile = (ROOT / "services" / upstream / "Dockerfile").read_text()
-        assert f'"--port", "{port}"' in dockerfile
+        dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
+        assert f"--port {port} " in dockerfile
+        assert compose[upstream]["build"]["args"] == {"SERVICE": upstream}
         assert compose["gateway"]["depends_on"][upstream]["condition"] == "service_healthy"
 
     def test_only_the_gateway_is_published(self, compose: dict[str, Any]) -> None:

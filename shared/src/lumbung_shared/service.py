@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request
 from faststream.kafka import KafkaBroker
@@ -37,11 +37,18 @@ log = logging.getLogger(__name__)
 STARTUP_TIMEOUT_SECONDS = 90.0
 
 
-@dataclass
-class Runtime:
-    """The process's connections, handed to a service's setup and kept in lifespan state."""
+SettingsT = TypeVar("SettingsT", bound=ServiceSettings)
 
-    settings: ServiceSettings
+
+@dataclass
+class Runtime(Generic[SettingsT]):
+    """The process's connections, handed to a service's setup and kept in lifespan state.
+
+    Generic over the service's own settings class, so `runtime.settings.risk_sweep_seconds`
+    type-checks in the service's wiring without an `isinstance` assertion.
+    """
+
+    settings: SettingsT
     mongo: AsyncMongoClient[Document]
     db: AsyncDatabase[Document]
     broker: KafkaBroker
@@ -70,13 +77,19 @@ class Runtime:
         self.background.append(loop)
 
 
-Setup = Callable[[Runtime], Awaitable[Mapping[str, Any]]]
-"""Builds a service's repositories and consumers; returns what routes need (lifespan state)."""
+Setup = Callable[[Runtime[SettingsT]], Awaitable[object]]
+"""Builds a service's repositories, use cases and consumers; returns the service's typed state.
+
+The state object is kept in lifespan state as `service` (routes read it through a typed
+dependency, see `lumbung_shared.web.state`).
+"""
+
+SERVICE_STATE = "service"
 
 
-def runtime_of(request: Request) -> Runtime:
+def runtime_of(request: Request) -> Runtime[Any]:
     """FastAPI dependency: the process runtime from lifespan state."""
-    runtime: Runtime = request.state.runtime
+    runtime: Runtime[Any] = request.state.runtime
     return runtime
 
 
@@ -97,7 +110,7 @@ async def retry_until_up(what: str, attempt: Callable[[], Awaitable[None]]) -> N
             delay = min(delay * 2, 5.0)
 
 
-def _lifespan(settings: ServiceSettings, setup: Setup) -> Callable[[FastAPI], Any]:
+def _lifespan(settings: SettingsT, setup: Setup[SettingsT]) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         mongo = make_mongo_client(settings)
@@ -109,7 +122,9 @@ def _lifespan(settings: ServiceSettings, setup: Setup) -> Callable[[FastAPI], An
             poll_seconds=settings.outbox_poll_seconds,
             full_scan_seconds=settings.outbox_full_scan_seconds,
         )
-        runtime = Runtime(settings, mongo, db, broker, relay, ProcessedEvents(db.processed_events))
+        runtime = Runtime[SettingsT](
+            settings, mongo, db, broker, relay, ProcessedEvents(db.processed_events)
+        )
         await retry_until_up("mongo", lambda: _ping(mongo))
         state = await setup(runtime)
         await retry_until_up("kafka", broker.start)
@@ -121,7 +136,8 @@ def _lifespan(settings: ServiceSettings, setup: Setup) -> Callable[[FastAPI], An
         if settings.outbox_relay_enabled:
             tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
         try:
-            yield {"runtime": runtime, **state}
+            legacy = dict(state) if isinstance(state, Mapping) else {}
+            yield {**legacy, "runtime": runtime, SERVICE_STATE: state}
         finally:
             for task in tasks:
                 task.cancel()
@@ -154,12 +170,12 @@ def _asyncapi_router(service: str, sends: Sequence[str]) -> APIRouter:
 
 
 def create_service_app(
-    settings: ServiceSettings,
+    settings: SettingsT,
     *,
     title: str,
     description: str,
     routers: Sequence[APIRouter],
-    setup: Setup,
+    setup: Setup[SettingsT],
     sends: Sequence[str] = (),
 ) -> FastAPI:
     """The FastAPI app of one service, with health, problem+json errors and correlation ids.

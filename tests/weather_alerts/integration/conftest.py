@@ -1,5 +1,6 @@
 """Fixtures for the weather-alerts integration tests: the service with its test settings,
-fresh zones per test (so tests never share an alert), and observation builders."""
+fresh zones per test (so tests never share an alert), agencies scoped to the test regions, and
+observation builders."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import httpx
 import pytest
 from devstack.stack import Stack
 
-from tests.support.clients import bearer
+from tests.support.clients import bearer, token_for
 from tests.support.stack_env import SERVICE_ENV
 
 SERVICE = "weather_alerts"
@@ -35,6 +36,20 @@ def alerts_stack(stack: Stack) -> Stack:
 
 
 _regency_numbers = itertools.count()
+
+TEST_PROVINCES = tuple(str(n) for n in range(90, 100))
+"""The made-up provinces (`9x`) the test zones lie in; no real province has these codes."""
+
+
+def agency_headers(
+    stack: Stack, subject: str | None = None, regions: tuple[str, ...] = TEST_PROVINCES
+) -> dict[str, str]:
+    """Bearer headers of an agency responsible for `regions` (by default every test province).
+
+    The service lets an agency report and subscribe only inside its regions, so an unscoped
+    agency token would be refused everywhere.
+    """
+    return {"Authorization": f"Bearer {token_for(stack, 'agency', subject, regions)}"}
 
 
 def unique_regency() -> str:

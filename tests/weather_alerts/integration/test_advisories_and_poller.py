@@ -16,7 +16,7 @@ from devstack.stack import Stack
 from tests.support.clients import bearer
 from tests.support.polling import eventually
 from tests.support.stack_env import SERVICE_ENV
-from tests.weather_alerts.integration.conftest import observation
+from tests.weather_alerts.integration.conftest import agency_headers, observation
 from tests.weather_alerts.integration.http_servers import FeedServer
 
 FEED_URL = SERVICE_ENV["weather_alerts"]["WEATHER_ALERTS_FORECAST_FEED_URL"]
@@ -38,7 +38,7 @@ class TestAdvisories:
         regency = zone["regency_codes"][0]
         assert (await advice(gateway, regency))["level"] == "caution"
 
-        agency = bearer(stack, "agency")
+        agency = agency_headers(stack)
         await gateway.post("/v1/observations", json=observation(zone["id"], 2.8), headers=agency)
         rough = await advice(gateway, regency)
         assert rough["level"] == "danger"
@@ -85,7 +85,7 @@ async def feed_server() -> AsyncIterator[FeedServer]:
 
 
 async def source_state(stack: Stack, gateway: httpx.AsyncClient) -> dict[str, Any]:
-    response = await gateway.get("/v1/observations/sources", headers=bearer(stack, "agency"))
+    response = await gateway.get("/v1/observations/sources", headers=agency_headers(stack))
     assert response.status_code == 200, response.text
     (state,) = [s for s in response.json() if s["url"] == FEED_URL]
     return dict(state)

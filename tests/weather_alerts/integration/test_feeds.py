@@ -13,8 +13,7 @@ import httpx
 import xmlschema
 from devstack.stack import Stack
 
-from tests.support.clients import bearer
-from tests.weather_alerts.integration.conftest import observation
+from tests.weather_alerts.integration.conftest import agency_headers, observation
 
 CAP_XSD = Path(__file__).parents[1] / "fixtures" / "CAP-v1.2.xsd"
 CAP_NS = "{urn:oasis:names:tc:emergency:cap:1.2}"
@@ -23,7 +22,7 @@ ATOM_NS = "{http://www.w3.org/2005/Atom}"
 
 async def issue(stack: Stack, gateway: httpx.AsyncClient, zone_id: str, height: float) -> Any:
     response = await gateway.post(
-        "/v1/observations", json=observation(zone_id, height), headers=bearer(stack, "agency")
+        "/v1/observations", json=observation(zone_id, height), headers=agency_headers(stack)
     )
     assert response.status_code == 201, response.text
     return response.json()["alert"]
@@ -39,7 +38,7 @@ class TestJsonList:
         await gateway.post(
             "/v1/observations",
             json=observation(calm_later["id"], 0.2, wind_speed_knots=3),
-            headers=bearer(stack, "agency"),
+            headers=agency_headers(stack),
         )
 
         by_zone = (await gateway.get("/v1/alerts", params={"zone": rough["id"]})).json()
@@ -92,7 +91,7 @@ class TestJsonList:
         assert since.status_code == 304
         await asyncio.sleep(1.1)  # Last-Modified has one-second resolution
         await gateway.post(
-            "/v1/observations", json=observation(zone["id"], 4.6), headers=bearer(stack, "agency")
+            "/v1/observations", json=observation(zone["id"], 4.6), headers=agency_headers(stack)
         )
         changed = await gateway.get(
             "/v1/alerts", params={"zone": zone["id"]}, headers={"If-None-Match": etag}
@@ -115,7 +114,7 @@ class TestCapXml:
         await gateway.post(
             "/v1/observations",
             json=observation(zone["id"], 0.3, wind_speed_knots=3),
-            headers=bearer(stack, "agency"),
+            headers=agency_headers(stack),
         )
         documents = []
         for identifier in (alert["identifier"], f"{alert['id']}-2", f"{alert['id']}-3"):
@@ -156,7 +155,7 @@ class TestAtom:
         await gateway.post(
             "/v1/observations",
             json=observation(cancelled["id"], 0.2, wind_speed_knots=2),
-            headers=bearer(stack, "agency"),
+            headers=agency_headers(stack),
         )
         response = await gateway.get("/v1/alerts/feed.atom", headers={"Accept-Language": "en"})
         assert response.status_code == 200
@@ -210,7 +209,7 @@ class TestServerSentEvents:
         await gateway.post(
             "/v1/observations",
             json=observation(mine["id"], 0.2, wind_speed_knots=2),
-            headers=bearer(stack, "agency"),
+            headers=agency_headers(stack),
         )
         received, heartbeats = await asyncio.wait_for(listener, timeout=20)
         assert [name for _, name, _ in received] == ["sea_alert.issued", "sea_alert.cancelled"]

@@ -21,7 +21,7 @@ from lumbung_weather_alerts.domain.webhooks import verify
 from tests.support.clients import bearer
 from tests.support.kafka import tap
 from tests.support.polling import eventually
-from tests.weather_alerts.integration.conftest import observation
+from tests.weather_alerts.integration.conftest import agency_headers, observation
 from tests.weather_alerts.integration.http_servers import FlakyReceiver
 
 REGENCY = "31.01"  # Kepulauan Seribu
@@ -89,7 +89,7 @@ class TestFlowFour:
         receiver = FlakyReceiver()
         await receiver.start()
         try:
-            agency = bearer(stack, "agency", "bpbd-kepulauan-seribu")
+            agency = agency_headers(stack, "bpbd-kepulauan-seribu", regions=(REGENCY,))
             subscription = await gateway.post(
                 "/v1/subscriptions",
                 json={

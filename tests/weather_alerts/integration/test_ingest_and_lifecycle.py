@@ -18,7 +18,7 @@ from lumbung_shared.events import Topic
 from tests.support.clients import bearer
 from tests.support.kafka import tap
 from tests.support.mongo import database
-from tests.weather_alerts.integration.conftest import observation
+from tests.weather_alerts.integration.conftest import agency_headers, observation
 
 
 def is_event(kind: str, zone_id: str) -> Any:
@@ -88,7 +88,7 @@ class TestAlertLifecycle:
         self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any
     ) -> None:
         zone = await make_zone()
-        agency = bearer(stack, "agency")
+        agency = agency_headers(stack)
         async with tap(stack, Topic.SEA_ALERT_EVENTS) as events:
             issued = await gateway.post(
                 "/v1/observations", json=observation(zone["id"], 2.8), headers=agency
@@ -127,7 +127,7 @@ class TestAlertLifecycle:
         self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any
     ) -> None:
         zone = await make_zone()
-        agency = bearer(stack, "agency")
+        agency = agency_headers(stack)
         body = observation(zone["id"], 3.0)
         async with tap(stack, Topic.SEA_ALERT_EVENTS) as events:
             first = await gateway.post("/v1/observations", json=body, headers=agency)
@@ -145,7 +145,7 @@ class TestAlertLifecycle:
         self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any
     ) -> None:
         zone = await make_zone()
-        agency = bearer(stack, "agency")
+        agency = agency_headers(stack)
         # One validity window for all six: a later `valid_to` would rightly extend the alert.
         window = observation(zone["id"], 3.0)
         bodies = [{**window, "wind_speed_knots": 8 + i} for i in range(6)]
@@ -170,7 +170,7 @@ class TestAlertLifecycle:
             issued = await gateway.post(
                 "/v1/observations",
                 json=observation(zone["id"], 3.2, valid_to=soon),
-                headers=bearer(stack, "agency"),
+                headers=agency_headers(stack),
             )
             assert issued.status_code == 201
             cancelled = await events.wait_for(is_event("sea_alert.cancelled", zone["id"]))
@@ -208,7 +208,7 @@ class TestBadObservations:
         response = await gateway.post(
             "/v1/observations",
             json=body,
-            headers={**bearer(stack, "agency"), "Accept-Language": "en"},
+            headers={**agency_headers(stack), "Accept-Language": "en"},
         )
         assert response.status_code == 422, case
         problem = response.json()

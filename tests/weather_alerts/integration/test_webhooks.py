@@ -19,7 +19,7 @@ from lumbung_weather_alerts.domain.webhooks import verify
 
 from tests.support.clients import bearer
 from tests.support.polling import eventually
-from tests.weather_alerts.integration.conftest import observation
+from tests.weather_alerts.integration.conftest import agency_headers, observation
 from tests.weather_alerts.integration.http_servers import FlakyReceiver
 
 REFUSED = [
@@ -50,7 +50,7 @@ async def register(
     return await gateway.post(
         "/v1/subscriptions",
         json={"url": url, "regency_prefixes": prefixes, "min_severity": "Moderate"},
-        headers=bearer(stack, "agency", agency),
+        headers=agency_headers(stack, agency, regions=tuple(prefixes)),
     )
 
 
@@ -80,7 +80,7 @@ class TestRegistrationGuard:
         assert created.status_code == 201, created.text
         assert created.json()["secret"].startswith("whsec_")
         listed = await gateway.get(
-            "/v1/subscriptions", headers=bearer(stack, "agency", "agency-once")
+            "/v1/subscriptions", headers=agency_headers(stack, "agency-once")
         )
         assert all("secret" not in item for item in listed.json())
 
@@ -95,7 +95,7 @@ class TestRegistrationGuard:
         )
         assert fisher.status_code == 403
         mine = (await register(stack, gateway, url, ["31"], "agency-owner")).json()
-        other = bearer(stack, "agency", "agency-stranger")
+        other = agency_headers(stack, "agency-stranger")
         assert (
             await gateway.get(f"/v1/subscriptions/{mine['id']}", headers=other)
         ).status_code == 404
@@ -108,7 +108,7 @@ async def deliveries_of(
 ) -> list[dict[str, Any]]:
     response = await gateway.get(
         f"/v1/subscriptions/{subscription['id']}/deliveries",
-        headers=bearer(stack, "agency", agency),
+        headers=agency_headers(stack, agency),
     )
     assert response.status_code == 200, response.text
     return list(response.json())
@@ -131,7 +131,7 @@ class TestDelivery:
             await gateway.post(
                 "/v1/observations",
                 json=observation(zone["id"], 2.8),
-                headers=bearer(stack, "agency"),
+                headers=agency_headers(stack),
             )
 
             async def delivered() -> list[dict[str, Any]] | None:
@@ -171,7 +171,7 @@ class TestDelivery:
             await gateway.post(
                 "/v1/observations",
                 json=observation(zone["id"], 3.0),
-                headers=bearer(stack, "agency"),
+                headers=agency_headers(stack),
             )
 
             async def dead() -> dict[str, Any] | None:
@@ -182,7 +182,7 @@ class TestDelivery:
             assert delivery["attempt_count"] == 5
             again = await gateway.post(
                 f"/v1/subscriptions/{subscription['id']}/deliveries/{delivery['id']}/redeliver",
-                headers=bearer(stack, "agency", "agency-dead"),
+                headers=agency_headers(stack, "agency-dead"),
             )
             assert again.status_code == 202
 
@@ -201,7 +201,7 @@ class TestDelivery:
         self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any, receiver: FlakyReceiver
     ) -> None:
         zone = await make_zone()
-        agency = bearer(stack, "agency", "agency-rotate")
+        agency = agency_headers(stack, "agency-rotate")
         subscription = (
             await register(
                 stack,
@@ -217,7 +217,7 @@ class TestDelivery:
         assert rotated.status_code == 200
         new_secret = rotated.json()["secret"]
         await gateway.post(
-            "/v1/observations", json=observation(zone["id"], 3.0), headers=bearer(stack, "agency")
+            "/v1/observations", json=observation(zone["id"], 3.0), headers=agency_headers(stack)
         )
 
         async def got_one() -> bool | None:

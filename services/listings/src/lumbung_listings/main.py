@@ -22,7 +22,7 @@ from lumbung_listings.storage.search import ListingSearch
 from lumbung_listings.storage.stock import ListingStock
 
 
-async def setup(runtime: Runtime) -> Mapping[str, Any]:
+async def setup(runtime: Runtime[ListingsSettings]) -> Mapping[str, Any]:
     """Repositories over the listings database, the stock and sea-alert consumers, the sweep.
 
     The relay watches both collections that carry outboxes: listings and stock reservations.
@@ -30,7 +30,6 @@ async def setup(runtime: Runtime) -> Mapping[str, Any]:
     FerretDB 1.24 only within one connection, which is why devstack runs a pool of one.
     """
     settings = runtime.settings
-    assert isinstance(settings, ListingsSettings)
     collection = runtime.db.listings
     holds = runtime.db.stock_reservations
     risk = SupplyRisk(runtime.db.sea_alerts, collection)

@@ -26,7 +26,7 @@ from lumbung_orders.storage.sea_alerts import ActiveSeaAlerts
 
 
 def _setup(settings: OrdersSettings) -> Any:
-    async def setup(runtime: Runtime) -> Mapping[str, Any]:
+    async def setup(runtime: Runtime[OrdersSettings]) -> Mapping[str, Any]:
         """Read model, orders with their outbox, the saga and alert consumers, schedules."""
         snapshots = ListingSnapshotRepository(runtime.db.listing_snapshots)
         repository = OrderRepository(runtime.db.orders, runtime.relay.watch(runtime.db.orders))

@@ -1,7 +1,8 @@
 """Typed FastAPI dependencies over lifespan state: the one way routes get their collaborators.
 
-A service's setup returns its repositories and use cases as lifespan state; routes declare
-`Zones = Annotated[ZoneRepository, Depends(from_state("zones", ZoneRepository))]` and never
+A service's setup returns one typed state object (a frozen dataclass of its use cases and
+read models) that the lifespan keeps as `service`; routes declare
+`Zones = Annotated[ZoneRepository, Depends(from_service("zones", ZoneRepository))]` and never
 reach for globals, so tests configure an app before anything connects.
 """
 
@@ -25,4 +26,17 @@ def from_state(name: str, kind: type[T]) -> Callable[[Request], T]:
         return value
 
     dependency.__name__ = f"{name}_from_state"
+    return dependency
+
+
+def from_service(attribute: str, kind: type[T]) -> Callable[[Request], T]:
+    """A dependency returning `attribute` of the service's typed state, checked to be a `kind`."""
+
+    def dependency(request: Request) -> T:
+        value = getattr(request.state.service, attribute)
+        if not isinstance(value, kind):
+            raise TypeError(f"service state {attribute!r} is {type(value).__name__}, not {kind}")
+        return value
+
+    dependency.__name__ = f"{attribute}_from_service"
     return dependency
