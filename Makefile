@@ -4,7 +4,7 @@ UV := python3 -m uv
 PY := $(UV) run --locked --all-packages
 export PYTHONPATH := $(CURDIR)/deploy/local
 
-.PHONY: help install up down status infra test lint typecheck unit integration bench
+.PHONY: help install up down status infra test lint typecheck installs unit integration bench
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -29,6 +29,9 @@ lint: install ## ruff lint + format check + the layer contracts (import-linter)
 	@$(PY) ruff format --check .
 	@$(PY) lint-imports
 
+installs: install ## each service installs (uv sync --package, no dev) and imports on its own
+	@$(PY) python scripts/check_installs.py
+
 typecheck: install ## mypy (strict) over shared, services and devstack
 	@$(PY) mypy
 
@@ -39,7 +42,7 @@ integration: install ## tests on a private real stack (Kafka + FerretDB + servic
 	@$(PY) python -m devstack prepare
 	@$(PY) pytest -m integration -q
 
-test: install lint typecheck ## everything CI runs: lint, types, unit and integration tests
+test: install lint typecheck installs ## everything CI runs: lint, types, unit and integration tests
 	@$(PY) python -m devstack prepare
 	@$(PY) pytest -q
 

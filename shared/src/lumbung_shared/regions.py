@@ -16,7 +16,7 @@ _WELL_FORMED = re.compile(REGION_PATTERN)
 
 def is_well_formed(code: object) -> bool:
     """Whether `code` has the shape of a region code (province, regency or district)."""
-    return isinstance(code, str) and bool(_WELL_FORMED.match(code))
+    return isinstance(code, str) and bool(_WELL_FORMED.fullmatch(code))
 
 
 def prefixes(code: str) -> list[str]:

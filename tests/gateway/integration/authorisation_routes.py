@@ -7,9 +7,15 @@ fails on any success by a caller the case does not allow.
 - `allowed`: caller kinds that must succeed (2xx); every other caller must get 401/403/404.
 - `eventual`: the object reaches the route's service through events; allowed callers retry
   until it is there (denied callers are checked at once).
-- `owner_only`: the path's `{object}` belongs to the `owner` caller; then only the owner (and
-  admin, when `admin_overrides`) may succeed, and `stranger` — same role as the owner, other
-  account — must get 404 (BOLA: someone else's object does not exist for them).
+- `owner_only`: the path's `{object}` belongs to the case's `owner` caller (the seller `owner`
+  unless said otherwise); then only the owner (and admin, when `admin_overrides`) may succeed,
+  and the `strangers` — same role as the owner, other account — must get 404 (BOLA: someone
+  else's object does not exist for them).
+- `agency_refusal`: the problem type suffix the two agency callers must get when refused
+  (`region-out-of-scope`, `forbidden`), so a scope row fails for the right reason.
+
+The agency-scope rows (observations, subscriptions, deliveries, zones) are in
+`authorisation_scope.py`; the matrix runs both tables.
 """
 
 from __future__ import annotations
@@ -46,6 +52,10 @@ class World:
     gateway: httpx.AsyncClient
     headers: dict[str, dict[str, str]]
     agency_account_id: str
+    zones: dict[str, str] = field(default_factory=dict)
+    """Zone ids by scope flavour (`authorisation_scope.seed_zones`)."""
+    cache: dict[str, str] = field(default_factory=dict)
+    """Objects made once per module (`authorisation_scope.shared`)."""
 
 
 ObjectFactory = Callable[[World], Awaitable[str]]
@@ -108,14 +118,16 @@ class RouteCase:
     body: BodyFactory | None = None
     object: str | None = None
     owner_only: bool = False
+    owner: str = "owner"
+    strangers: frozenset[str] = frozenset({"stranger"})
     admin_overrides: bool = False
     eventual: bool = False
+    agency_refusal: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 SELLERS = frozenset({"farmer", "fisher", "owner", "stranger", "admin"})
 ADMIN_ONLY = frozenset({"admin"})
-
 ROUTES: tuple[RouteCase, ...] = (
     RouteCase("create listing", "POST", "/v1/listings", SELLERS, body=lambda w: dict(SHALLOTS)),
     RouteCase("read listing", "GET", "/v1/listings/{object}", EVERYONE, object="listing"),

@@ -1,8 +1,10 @@
 """Specification: every route x every caller x someone else's object — no unauthorised success.
 
-The table lives in `authorisation_routes.py`; this file only runs it. Callers are access tokens
-for each role (made-up accounts), an agency API key, anonymous, and two sellers: the `owner` of
-the objects the routes name and a `stranger` of the same role.
+The tables live in `authorisation_routes.py` and `authorisation_scope.py` (agency-scope rows);
+this file only runs them. Callers are access tokens for each role (made-up accounts), an agency
+API key, anonymous, and two sellers: the `owner` of the objects the routes name and a `stranger`
+of the same role. The agency token and the API key are both scoped to one regency (`63.08`), as
+agencies are.
 """
 
 from __future__ import annotations
@@ -21,10 +23,19 @@ from tests.gateway.integration.authorisation_routes import (
     RouteCase,
     World,
 )
-from tests.support.clients import bearer
+from tests.gateway.integration.authorisation_scope import (
+    SCOPE,
+    SCOPE_OBJECTS,
+    SCOPE_ROUTES,
+    seed_zones,
+)
+from tests.support.clients import bearer, token_for
 from tests.support.polling import eventually
 
 DENIALS = {401, 403, 404}
+AGENCY_CALLERS = {"agency", "agency_key"}
+ALL_ROUTES = (*ROUTES, *SCOPE_ROUTES)
+ALL_OBJECTS = {**OBJECTS, **SCOPE_OBJECTS}
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +49,7 @@ async def world(stack: Stack) -> AsyncIterator[World]:
                 "password": PASSWORD,
                 "display_name": "BPBD Hulu Sungai Utara",
                 "role": "agency",
-                "regions": ["63.08"],
+                "regions": [SCOPE],
             },
             headers=admin,
         )
@@ -46,19 +57,34 @@ async def world(stack: Stack) -> AsyncIterator[World]:
         agency_id = account.json()["id"]
         key = await client.post(
             "/v1/admin/api-keys",
-            json={"account_id": agency_id, "name": "matrix caller", "regions": ["63.08"]},
+            json={"account_id": agency_id, "name": "matrix caller", "regions": [SCOPE]},
             headers=admin,
         )
         assert key.status_code == 201, key.text
+        agency = token_for(stack, "agency", regions=(SCOPE,))
         headers = {
             "anonymous": {},
-            **{role: bearer(stack, role) for role in ("farmer", "fisher", "buyer", "agency")},
+            **{role: bearer(stack, role) for role in ("farmer", "fisher", "buyer")},
+            "agency": {"Authorization": f"Bearer {agency}"},
             "agency_key": {"X-API-Key": key.json()["key"]},
             "admin": admin,
             "owner": bearer(stack, "farmer"),
             "stranger": bearer(stack, "farmer"),
         }
-        yield World(client, headers, agency_id)
+        world = World(client, headers, agency_id)
+        await seed_zones(world)
+        yield world
+        await _unsubscribe_all(world)
+
+
+async def _unsubscribe_all(world: World) -> None:
+    """Stop the webhooks the matrix registered, so later alerts do not try them."""
+    for caller in ("agency", "agency_key", "admin"):
+        headers = world.headers[caller]
+        listed = await world.gateway.get("/v1/subscriptions", headers=headers)
+        for subscription in listed.json():
+            path = f"/v1/subscriptions/{subscription['id']}"
+            assert (await world.gateway.delete(path, headers=headers)).status_code == 204
 
 
 async def _succeeded(call: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response | None:
@@ -68,16 +94,16 @@ async def _succeeded(call: Callable[[], Awaitable[httpx.Response]]) -> httpx.Res
 
 def _may_succeed(case: RouteCase, caller: str) -> bool:
     if case.owner_only:
-        return caller == "owner" or (case.admin_overrides and caller == "admin")
+        return caller == case.owner or (case.admin_overrides and caller == "admin")
     return caller in case.allowed
 
 
 @pytest.mark.parametrize("caller", CALLERS)
-@pytest.mark.parametrize("case", ROUTES, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", ALL_ROUTES, ids=lambda c: c.name)
 async def test_no_unauthorised_success(world: World, case: RouteCase, caller: str) -> None:
     path = case.path
     if case.object is not None:
-        path = path.replace("{object}", await OBJECTS[case.object](world))
+        path = path.replace("{object}", await ALL_OBJECTS[case.object](world))
     body = case.body(world) if case.body is not None else None
 
     async def call() -> httpx.Response:
@@ -94,5 +120,8 @@ async def test_no_unauthorised_success(world: World, case: RouteCase, caller: st
     else:
         assert response.status_code in DENIALS, f"{caller} got {response.status_code}"
         assert response.headers["content-type"] == "application/problem+json"
-    if case.owner_only and caller == "stranger":
+        if case.agency_refusal is not None and caller in AGENCY_CALLERS:
+            assert response.status_code == 403, response.text
+            assert response.json()["type"].endswith(f"/{case.agency_refusal}"), response.text
+    if case.owner_only and caller in case.strangers:
         assert response.status_code == 404

@@ -57,17 +57,18 @@ class TestBodyLimits:
 
 class TestProblems:
     @pytest.mark.parametrize(
-        ("method", "path"), [("GET", "/v1/nothing-here"), ("GET", "/nowhere"), ("PUT", "/healthz")]
+        ("method", "path", "status"),
+        [("GET", "/v1/nothing-here", 404), ("GET", "/nowhere", 404), ("PUT", "/healthz", 405)],
     )
     async def test_errors_are_bilingual_problem_documents(
-        self, gateway: httpx.AsyncClient, method: str, path: str
+        self, gateway: httpx.AsyncClient, method: str, path: str, status: int
     ) -> None:
         english = await gateway.request(method, path, headers={"Accept-Language": "en-US,en"})
         indonesian = await gateway.request(method, path, headers={"Accept-Language": "id"})
         default = await gateway.request(method, path)
 
         for response in (english, indonesian, default):
-            assert response.status_code in {404, 405}
+            assert response.status_code == status
             assert response.headers["content-type"] == "application/problem+json"
             assert response.json()["type"].startswith("https://lumbung.id/problems/")
             assert "Traceback" not in response.text

@@ -7,10 +7,10 @@ from lumbung_listings.domain.regions import (
     ancestors,
     default_catalogue,
     name,
-    regency_of,
     validate_region,
 )
 from lumbung_shared.errors import DomainError
+from lumbung_shared.regions import regency_of
 
 
 class TestShippedCatalogue:

@@ -6,7 +6,7 @@ even though the whole session shares one stack.
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -15,6 +15,7 @@ from devstack.stack import Stack
 
 from tests.listings.integration.helpers import Seller, shallots, skipjack, unique_word
 from tests.support.clients import bearer
+from tests.support.polling import eventually
 
 ANONYMOUS: dict[str, str] = {}
 
@@ -174,6 +175,26 @@ async def sync_all(
     raise AssertionError("sync did not end")
 
 
+SyncResult = tuple[dict[str, Any], dict[str, Any], str]
+
+
+async def sync_settled(
+    gateway: httpx.AsyncClient,
+    headers: dict[str, str],
+    cursor: str,
+    settled: Callable[[SyncResult], bool],
+    **params: Any,
+) -> SyncResult:
+    """Sync again until the changes made just before have settled (the service holds back
+    the last `SETTLE` of changes) and `settled` holds for the result."""
+
+    async def probe() -> SyncResult | None:
+        result = await sync_all(gateway, headers, cursor, **params)
+        return result if settled(result) else None
+
+    return await eventually(probe, within=15.0, interval=0.25)
+
+
 class TestOfflineSync:
     async def test_only_changes_since_the_cursor_including_tombstones(
         self, stack: Stack, gateway: httpx.AsyncClient
@@ -183,9 +204,11 @@ class TestOfflineSync:
         edited = await seller.lists(shallots())
         archived = await seller.lists(shallots())
         deleted = await seller.lists(shallots())
-        await asyncio.sleep(2.5)  # changes settle before a sync hands them out
-        first, _, cursor = await sync_all(gateway, seller.headers, "0", seller="me")
-        assert {kept["id"], edited["id"], archived["id"], deleted["id"]} <= set(first)
+        ids = {kept["id"], edited["id"], archived["id"], deleted["id"]}
+        first, _, cursor = await sync_settled(
+            gateway, seller.headers, "0", lambda r: ids <= set(r[0]), seller="me"
+        )
+        assert ids <= set(first)
 
         patch = await gateway.patch(
             f"/v1/listings/{edited['id']}",
@@ -199,9 +222,10 @@ class TestOfflineSync:
             headers=seller.headers,
         )
         await gateway.delete(f"/v1/listings/{deleted['id']}", headers=seller.headers)
-        await asyncio.sleep(2.5)
 
-        items, removed, _ = await sync_all(gateway, seller.headers, cursor, seller="me")
+        items, removed, _ = await sync_settled(
+            gateway, seller.headers, cursor, lambda r: len(r[0]) + len(r[1]) >= 3, seller="me"
+        )
         assert set(items) == {edited["id"]}
         assert items[edited["id"]]["price_per_unit"] == 25000
         assert set(removed) == {archived["id"], deleted["id"]}
@@ -214,8 +238,9 @@ class TestOfflineSync:
         seller = Seller(stack, gateway)
         listing = await seller.lists(shallots())
         buyer = bearer(stack, "buyer")
-        await asyncio.sleep(2.5)
-        items, _, cursor = await sync_all(gateway, buyer, "0", seller=seller.id)
+        items, _, cursor = await sync_settled(
+            gateway, buyer, "0", lambda r: bool(r[0]), seller=seller.id
+        )
         assert set(items) == {listing["id"]}
 
         await gateway.post(
@@ -223,7 +248,8 @@ class TestOfflineSync:
             json={"status": "paused"},
             headers=seller.headers,
         )
-        await asyncio.sleep(2.5)
-        items, removed, _ = await sync_all(gateway, buyer, cursor, seller=seller.id)
+        items, removed, _ = await sync_settled(
+            gateway, buyer, cursor, lambda r: bool(r[0] or r[1]), seller=seller.id
+        )
         assert items == {}
         assert removed[listing["id"]]["status"] == "paused"

@@ -1,6 +1,6 @@
 """Fixtures for the weather-alerts integration tests: the service with its test settings,
-fresh zones per test (so tests never share an alert), agencies scoped to the test regions, and
-observation builders."""
+fresh zones per test (so tests never share an alert), agencies scoped to the test regions or to
+one real regency (`63.08`, as a token and as an admin-issued API key), observation builders."""
 
 from __future__ import annotations
 
@@ -14,10 +14,14 @@ import httpx
 import pytest
 from devstack.stack import Stack
 
+from tests.gateway.helpers import PASSWORD, new_phone
 from tests.support.clients import bearer, token_for
 from tests.support.stack_env import SERVICE_ENV
 
 SERVICE = "weather_alerts"
+AGENCY_SCOPE = "63.08"
+"""The regency of the scoped agency callers below: Hulu Sungai Utara, South Kalimantan."""
+Headers = dict[str, str]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -93,3 +97,37 @@ def observation(zone_id: str, significant_wave_m: float, **changes: Any) -> dict
     }
     body.update(changes)
     return body
+
+
+@pytest.fixture(scope="module")
+async def agency_key(stack: Stack) -> Headers:
+    """`X-API-Key` headers of a real agency account's key, scoped by an admin to `63.08`."""
+    admin = bearer(stack, "admin")
+    async with httpx.AsyncClient(base_url=stack.url("gateway"), timeout=30) as client:
+        account = await client.post(
+            "/v1/admin/accounts",
+            json={
+                "phone": new_phone(),
+                "password": PASSWORD,
+                "display_name": "BPBD Hulu Sungai Utara",
+                "role": "agency",
+                "regions": [AGENCY_SCOPE],
+            },
+            headers=admin,
+        )
+        assert account.status_code == 201, account.text
+        key = await client.post(
+            "/v1/admin/api-keys",
+            json={"account_id": account.json()["id"], "name": "ews", "regions": [AGENCY_SCOPE]},
+            headers=admin,
+        )
+        assert key.status_code == 201, key.text
+        return {"X-API-Key": key.json()["key"]}
+
+
+@pytest.fixture(params=["token", "api_key"])
+def scoped(request: pytest.FixtureRequest, stack: Stack, agency_key: Headers) -> Headers:
+    """The `63.08` agency, once as an access token and once as an API key."""
+    if request.param == "api_key":
+        return agency_key
+    return agency_headers(stack, f"bpbd-hsu-{uuid4().hex[:8]}", regions=(AGENCY_SCOPE,))

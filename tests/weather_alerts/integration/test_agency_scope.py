@@ -18,49 +18,19 @@ import httpx
 import pytest
 from devstack.stack import Stack
 
-from tests.gateway.helpers import PASSWORD, new_phone
 from tests.support.clients import bearer
 from tests.support.mongo import database
 from tests.support.polling import eventually
-from tests.weather_alerts.integration.conftest import agency_headers, observation, unique_regency
+from tests.weather_alerts.integration.conftest import (
+    AGENCY_SCOPE,
+    Headers,
+    agency_headers,
+    observation,
+    unique_regency,
+)
 from tests.weather_alerts.integration.http_servers import FlakyReceiver
 
-SCOPE = "63.08"  # Hulu Sungai Utara, South Kalimantan
-Headers = dict[str, str]
-
-
-@pytest.fixture(scope="module")
-async def agency_key(stack: Stack) -> Headers:
-    """`X-API-Key` headers of a real agency account's key, scoped by an admin to `63.08`."""
-    admin = bearer(stack, "admin")
-    async with httpx.AsyncClient(base_url=stack.url("gateway"), timeout=30) as client:
-        account = await client.post(
-            "/v1/admin/accounts",
-            json={
-                "phone": new_phone(),
-                "password": PASSWORD,
-                "display_name": "BPBD Hulu Sungai Utara",
-                "role": "agency",
-                "regions": [SCOPE],
-            },
-            headers=admin,
-        )
-        assert account.status_code == 201, account.text
-        key = await client.post(
-            "/v1/admin/api-keys",
-            json={"account_id": account.json()["id"], "name": "early warning", "regions": [SCOPE]},
-            headers=admin,
-        )
-        assert key.status_code == 201, key.text
-        return {"X-API-Key": key.json()["key"]}
-
-
-@pytest.fixture(params=["token", "api_key"])
-def scoped(request: pytest.FixtureRequest, stack: Stack, agency_key: Headers) -> Headers:
-    """The `63.08` agency, once as an access token and once as an API key."""
-    if request.param == "api_key":
-        return agency_key
-    return agency_headers(stack, f"bpbd-hsu-{uuid4().hex[:8]}", regions=(SCOPE,))
+SCOPE = AGENCY_SCOPE  # both `scoped` callers (conftest) act for this regency only
 
 
 def assert_out_of_scope(response: httpx.Response, outside: list[str]) -> None:
@@ -284,8 +254,7 @@ class TestDeliveriesFollowTheSubscription:
 
             delivery = await eventually(delivered, within=30)
             redeliver = f"{path}/deliveries/{delivery['id']}/redeliver"
-            log = await gateway.get(f"{path}/deliveries", headers=agency_key)
-            assert log.status_code == 404
+            assert (await gateway.get(f"{path}/deliveries", headers=agency_key)).status_code == 404
             assert (await gateway.post(redeliver, headers=agency_key)).status_code == 404
             again = await gateway.post(redeliver, headers=owner)
             assert (again.status_code, again.json()["redeliveries"]) == (202, 1)
@@ -294,8 +263,11 @@ class TestDeliveriesFollowTheSubscription:
             await calm_down(stack, gateway, own["id"])
 
             async def cancel_received() -> bool | None:
-                bodies = [r.body for r in receiver.received]
-                return True if any(b"sea_alert.cancelled" in b for b in bodies) else None
+                return (
+                    True
+                    if any(b"sea_alert.cancelled" in r.body for r in receiver.received)
+                    else None
+                )
 
             await eventually(cancel_received, within=30)
         finally:

@@ -1,71 +1,88 @@
 """Wiring of the gateway: settings, its accounts store, upstream clients, routes.
 
 Routes are matched in order: health and documentation, the gateway's own `/v1/auth` and
-`/v1/admin` routes, then the catch-all proxy to the services.
+`/v1/admin` routes, then the catch-all proxy to the services. The lifespan builds one typed
+`GatewayState` and keeps it as `request.state.service`; each route takes exactly the
+collaborators it needs from it through the aliases in `api.deps`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from argon2.profiles import CHEAPEST
 from fastapi import FastAPI
-from lumbung_shared.mongo import make_mongo_client
+from lumbung_shared.mongo import Document, make_mongo_client
 from lumbung_shared.observability import configure_logging
-from lumbung_shared.service import retry_until_up
+from lumbung_shared.service import SERVICE_STATE, retry_until_up
 from lumbung_shared.settings import load_settings
 from lumbung_shared.web.guards import install_guards
 from lumbung_shared.web.middleware import CorrelationMiddleware
+from pymongo import AsyncMongoClient
 
-from lumbung_gateway.api import accounts, admin, health, proxy
-from lumbung_gateway.apidoc import routes as apidoc
-from lumbung_gateway.domain.circuit_breaker import BreakerPolicy, CircuitBreaker
+from lumbung_gateway.api import accounts, admin, health, openapi, proxy
+from lumbung_gateway.api.bodies import BodyLimits
+from lumbung_gateway.api.metrics import GatewayMetrics, MetricsMiddleware
+from lumbung_gateway.api.problems import install_gateway_problem_handlers
+from lumbung_gateway.api.upstreams import Upstreams
+from lumbung_gateway.domain.client_address import TrustedProxies
 from lumbung_gateway.domain.keys import KeySet
 from lumbung_gateway.domain.passwords import PRODUCTION_PARAMETERS, PasswordHashing
 from lumbung_gateway.domain.refresh_tokens import RefreshPolicy
 from lumbung_gateway.domain.tokens import TokenIssuer
-from lumbung_gateway.errors import install_gateway_problem_handlers
-from lumbung_gateway.metrics import GatewayMetrics, MetricsMiddleware
-from lumbung_gateway.runtime import GatewayRuntime, rate_limiter
 from lumbung_gateway.settings import GatewaySettings
 from lumbung_gateway.storage.accounts import AccountRepository
 from lumbung_gateway.storage.api_keys import ApiKeyRepository
+from lumbung_gateway.storage.health import store_unready_reason
 from lumbung_gateway.storage.login_attempts import LoginAttemptsRepository
 from lumbung_gateway.storage.refresh_tokens import RefreshTokenRepository
-from lumbung_gateway.upstreams import make_upstreams
+from lumbung_gateway.usecases.accounts import Accounts
 from lumbung_gateway.usecases.api_keys import ApiKeys
-from lumbung_gateway.usecases.bootstrap import ensure_bootstrap_admin
+from lumbung_gateway.usecases.bootstrap_admin import ensure_bootstrap_admin
+from lumbung_gateway.usecases.describe_api import ApiDescription
+from lumbung_gateway.usecases.readiness import Check, Readiness
 from lumbung_gateway.usecases.sessions import Sessions
-
-log = logging.getLogger(__name__)
-PURGE_EVERY_SECONDS = 3600.0
-
-
-async def _purge_refresh_tokens(repository: RefreshTokenRepository) -> None:
-    """Delete expired refresh tokens hourly (FerretDB has no TTL indexes)."""
-    while True:
-        with contextlib.suppress(Exception):
-            await repository.purge_expired(datetime.now(UTC))
-        await asyncio.sleep(PURGE_EVERY_SECONDS)
+from lumbung_gateway.usecases.throttle import Throttle
+from lumbung_gateway.workers.refresh_tokens import purge_expired_refresh_tokens
 
 
-def _runtime(
-    settings: GatewaySettings, tokens: TokenIssuer, metrics: GatewayMetrics
-) -> GatewayRuntime:
-    mongo = make_mongo_client(settings)
+@dataclass(frozen=True)
+class GatewayState:
+    """Everything the routes use, one attribute per collaborator; one per process."""
+
+    accounts: Accounts
+    sessions: Sessions
+    api_keys: ApiKeys
+    throttle: Throttle
+    tokens: TokenIssuer
+    trusted_proxies: TrustedProxies
+    upstreams: Upstreams
+    metrics: GatewayMetrics
+    readiness: Readiness
+    api_description: ApiDescription
+    body_limits: BodyLimits
+
+
+def _state(
+    settings: GatewaySettings,
+    tokens: TokenIssuer,
+    metrics: GatewayMetrics,
+    mongo: AsyncMongoClient[Document],
+    upstreams: Upstreams,
+) -> GatewayState:
     db = mongo[settings.mongo_database]
     hashing = PasswordHashing(
         CHEAPEST if settings.argon2_profile == "cheapest" else PRODUCTION_PARAMETERS
     )
-    accounts_repo = AccountRepository(db.accounts)
+    account_repository = AccountRepository(db.accounts)
     sessions = Sessions(
-        accounts=accounts_repo,
+        accounts=account_repository,
         attempts=LoginAttemptsRepository(db.login_attempts),
         refresh_tokens=RefreshTokenRepository(db.refresh_tokens),
         hashing=hashing,
@@ -73,32 +90,28 @@ def _runtime(
         access_ttl=timedelta(minutes=settings.access_token_minutes),
         refresh_policy=RefreshPolicy(ttl=timedelta(days=settings.refresh_token_days)),
     )
-    policy = BreakerPolicy(
-        consecutive_failures=settings.breaker_failures, cooldown=settings.breaker_cooldown_seconds
-    )
-    upstreams = make_upstreams(settings)
-    return GatewayRuntime(
-        settings=settings,
-        tokens=tokens,
-        upstreams=upstreams,
-        breakers={name: CircuitBreaker(name, policy) for name in upstreams},
-        limiter=rate_limiter(settings),
-        metrics=metrics,
-        mongo=mongo,
+    checks: dict[str, Check] = {"mongo": partial(store_unready_reason, mongo)}
+    checks.update({name: partial(upstreams.unready_reason, name) for name in upstreams})
+    return GatewayState(
+        accounts=Accounts(account_repository, hashing),
         sessions=sessions,
-        api_keys=ApiKeys(ApiKeyRepository(db.api_keys), accounts_repo),
-        trusted_proxies=frozenset(
-            p.strip() for p in settings.trusted_proxies.split(",") if p.strip()
-        ),
+        api_keys=ApiKeys(ApiKeyRepository(db.api_keys), account_repository),
+        throttle=Throttle.from_settings(settings),
+        tokens=tokens,
+        trusted_proxies=TrustedProxies.parse(settings.trusted_proxies),
+        upstreams=upstreams,
+        metrics=metrics,
+        readiness=Readiness(checks),
+        api_description=ApiDescription(upstreams, settings.openapi_cache_seconds),
+        body_limits=BodyLimits(settings.max_body_bytes, settings.max_upload_bytes),
     )
 
 
-async def _prepare_store(runtime: GatewayRuntime) -> None:
-    db = runtime.mongo[runtime.settings.mongo_database]
+async def _prepare_store(settings: GatewaySettings, db: Any, accounts: Accounts) -> None:
     await AccountRepository(db.accounts).ensure_indexes()
     await RefreshTokenRepository(db.refresh_tokens).ensure_indexes()
     await ApiKeyRepository(db.api_keys).ensure_indexes()
-    await ensure_bootstrap_admin(runtime.settings, runtime.sessions)
+    await ensure_bootstrap_admin(settings, accounts)
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -115,16 +128,20 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
-        runtime = _runtime(settings, tokens, metrics)
-        await retry_until_up("mongo", lambda: _prepare_store(runtime))
-        purge = asyncio.create_task(_purge_refresh_tokens(runtime.sessions.refresh_tokens))
+        mongo = make_mongo_client(settings)
+        db = mongo[settings.mongo_database]
+        upstreams = Upstreams.from_settings(settings)
+        state = _state(settings, tokens, metrics, mongo, upstreams)
+        await retry_until_up("mongo", lambda: _prepare_store(settings, db, state.accounts))
+        purge = purge_expired_refresh_tokens(RefreshTokenRepository(db.refresh_tokens))
+        task = asyncio.create_task(purge(), name="purge-expired-refresh-tokens")
         try:
-            yield {"gateway": runtime}
+            yield {SERVICE_STATE: state}
         finally:
-            purge.cancel()
-            await asyncio.gather(purge, return_exceptions=True)
-            await asyncio.gather(*(u.client.aclose() for u in runtime.upstreams.values()))
-            await runtime.mongo.close()
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            await upstreams.aclose()
+            await mongo.close()
 
     app = FastAPI(
         title="Lumbung API",
@@ -145,6 +162,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
     )
-    for router in (health.router, apidoc.router, accounts.router, admin.router, proxy.router):
+    for router in (health.router, openapi.router, accounts.router, admin.router, proxy.router):
         app.include_router(router)
     return app

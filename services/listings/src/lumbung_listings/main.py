@@ -1,9 +1,6 @@
-"""Wiring of the listings service: settings, repositories, consumers, routes."""
+"""Wiring of the listings service: settings, repositories, use cases, consumers, routes."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import Any
 
 from fastapi import FastAPI
 from lumbung_shared.events import Topic
@@ -16,40 +13,76 @@ from lumbung_listings.messaging.sea_alerts import sea_alert_handlers
 from lumbung_listings.settings import ListingsSettings
 from lumbung_listings.storage.listings import ListingRepository
 from lumbung_listings.storage.photos import PhotoStore
-from lumbung_listings.storage.reservations import StockReservations
-from lumbung_listings.storage.risk import SupplyRisk
+from lumbung_listings.storage.risk import SupplyRiskRepository
 from lumbung_listings.storage.search import ListingSearch
 from lumbung_listings.storage.stock import ListingStock
+from lumbung_listings.storage.stock_reservations import StockReservationRepository
+from lumbung_listings.usecases import (
+    AddPhoto,
+    ChangeListingStatus,
+    CreateListing,
+    DeleteListing,
+    EditListing,
+    ListingsService,
+    ReadListing,
+    RemovePhoto,
+    SearchListings,
+    ShowPhoto,
+    ShowPriceBoard,
+    SyncListings,
+)
+from lumbung_listings.usecases.flag_supply_risk import FlagSupplyRisk
+from lumbung_listings.usecases.release_stock import ReleaseStock
+from lumbung_listings.usecases.reserve_stock import ReserveStock
+from lumbung_listings.usecases.settle_stock import SettleStock
+from lumbung_listings.workers.supply_risk_sweep import supply_risk_sweep
 
 
-async def setup(runtime: Runtime[ListingsSettings]) -> Mapping[str, Any]:
+async def setup(runtime: Runtime[ListingsSettings]) -> ListingsService:
     """Repositories over the listings database, the stock and sea-alert consumers, the sweep.
 
     The relay watches both collections that carry outboxes: listings and stock reservations.
     Reservations rely on single-document conditional updates being atomic: true on MongoDB; on
     FerretDB 1.24 only within one connection, which is why devstack runs a pool of one.
     """
-    settings = runtime.settings
     collection = runtime.db.listings
-    holds = runtime.db.stock_reservations
-    risk = SupplyRisk(runtime.db.sea_alerts, collection)
     notify_listing = runtime.relay.watch(collection)
-    repository = ListingRepository(collection, notify_listing, risk.active_for)
+    listing_repository = ListingRepository(collection, notify_listing)
+    risk = SupplyRiskRepository(runtime.db.sea_alerts, collection)
     photo_store = PhotoStore(runtime.db)
-    await repository.ensure_indexes()
+    await listing_repository.ensure_indexes()
     await risk.ensure_indexes()
     await photo_store.ensure_indexes()
-    reservations = StockReservations(
-        holds, ListingStock(collection, notify_listing), runtime.relay.watch(holds)
+    reservations = StockReservationRepository(
+        runtime.db.stock_reservations, runtime.relay.watch(runtime.db.stock_reservations)
     )
-    runtime.consume("stock", [Topic.ORDER_EVENTS], order_handlers(reservations))
-    runtime.consume("supply-risk", [Topic.SEA_ALERT_EVENTS], sea_alert_handlers(risk))
-    runtime.run_in_background(lambda: risk.run_sweeps(settings.risk_sweep_seconds))
-    return {
-        "listings": repository,
-        "search": ListingSearch(collection),
-        "photos": photo_store,
-    }
+    stock = ListingStock(collection, notify_listing)
+    runtime.consume(
+        "stock",
+        [Topic.ORDER_EVENTS],
+        order_handlers(
+            ReserveStock(reservations, stock),
+            ReleaseStock(reservations, stock),
+            SettleStock(reservations, stock),
+        ),
+    )
+    supply_risk = FlagSupplyRisk(risk)
+    runtime.consume("supply-risk", [Topic.SEA_ALERT_EVENTS], sea_alert_handlers(supply_risk))
+    runtime.run_in_background(supply_risk_sweep(supply_risk, runtime.settings.risk_sweep_seconds))
+    search_repository = ListingSearch(collection)
+    return ListingsService(
+        create_listing=CreateListing(listing_repository, risk),
+        read_listing=ReadListing(listing_repository),
+        edit_listing=EditListing(listing_repository, risk),
+        change_listing_status=ChangeListingStatus(listing_repository),
+        delete_listing=DeleteListing(listing_repository, photo_store),
+        add_photo=AddPhoto(listing_repository, photo_store),
+        remove_photo=RemovePhoto(listing_repository, photo_store),
+        show_photo=ShowPhoto(listing_repository, photo_store),
+        search_listings=SearchListings(search_repository),
+        sync_listings=SyncListings(search_repository),
+        show_price_board=ShowPriceBoard(search_repository),
+    )
 
 
 def create_app(settings: ListingsSettings | None = None) -> FastAPI:

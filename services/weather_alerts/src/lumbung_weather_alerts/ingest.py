@@ -4,6 +4,9 @@ The observation is checked, stored for advice, and then the zone's open alert an
 observation go through `lifecycle.decide`. What it returns is written as one document change
 with its event. When another writer changed the zone's alert in between, we read again and
 decide again, so two agencies posting at once cannot open two alerts for one zone.
+
+Who may report for which zone is `domain.scope`: the caller's scope is checked against the zone
+read here, before the observation is stored, so a refused report leaves no trace.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pydantic import ValidationError
 
 from lumbung_weather_alerts.domain.lifecycle import Cancel, Issue, NoChange, Update, decide
 from lumbung_weather_alerts.domain.observations import Observation, invalid_observation
+from lumbung_weather_alerts.domain.scope import RegionScope
 from lumbung_weather_alerts.domain.waves import WaveCategory
 from lumbung_weather_alerts.domain.zones import Zone
 from lumbung_weather_alerts.storage.alert_documents import Document, state_of
@@ -79,12 +83,19 @@ class Ingest:
         self._alerts = alerts
         self._threshold = threshold
 
-    async def apply(self, observation: Observation, now: datetime) -> IngestResult:
-        """Store the observation and publish what it changes (422 for an unknown zone)."""
+    async def apply(
+        self, observation: Observation, now: datetime, *, scope: RegionScope
+    ) -> IngestResult:
+        """Store the observation and publish what it changes.
+
+        422 for an unknown zone; 403 `region-out-of-scope` when the zone reaches outside
+        `scope` (nothing stored, no alert touched).
+        """
         observation = to_stored_precision(observation)
         zone = await self._zones.find(observation.zone_id)
         if zone is None:
             raise _unknown_zone(observation.zone_id)
+        scope.check_zone(zone)
         observation_id, new = await self._observations.record(observation, now)
         for _ in range(MAX_DECIDE_ROUNDS):
             try:

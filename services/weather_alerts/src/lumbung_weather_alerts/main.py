@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI
 from lumbung_shared.events import Topic
 from lumbung_shared.service import Runtime, create_service_app
+from lumbung_shared.settings import load_settings
 
 from lumbung_weather_alerts.api import (
     advisories,
@@ -36,7 +37,7 @@ from lumbung_weather_alerts.workers.poller import ForecastPoller
 SEA_ALERT_EVENT_TYPES = ("sea_alert.issued", "sea_alert.updated", "sea_alert.cancelled")
 
 
-async def setup(runtime: Runtime) -> Mapping[str, Any]:
+async def setup(runtime: Runtime[WeatherAlertsSettings]) -> Mapping[str, Any]:
     """Repositories, seed zones, the webhook fan-out consumer and the background loops."""
     settings = runtime.settings
     assert isinstance(settings, WeatherAlertsSettings)
@@ -81,7 +82,7 @@ async def setup(runtime: Runtime) -> Mapping[str, Any]:
 def create_app(settings: WeatherAlertsSettings | None = None) -> FastAPI:
     """The weather-alerts service app (uvicorn factory)."""
     return create_service_app(
-        settings or WeatherAlertsSettings(),
+        settings or load_settings(WeatherAlertsSettings),
         title="Lumbung weather alerts",
         description="Sea-condition alerts, BMKG rules, CAP/Atom/JSON/SSE feeds, agency webhooks.",
         # The stream router comes before the alerts router: `/{alert_id}` would take "stream".

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from lumbung_gateway.api.auth import Admin
-from lumbung_gateway.api.deps import NO_STORE, Runtime
+from lumbung_gateway.api.deps import NO_STORE, AccountsDep, ApiKeysDep
 from lumbung_gateway.api.schemas import (
     AccountView,
     AdminAccountRequest,
@@ -16,52 +16,52 @@ from lumbung_gateway.api.schemas import (
     IssuedApiKeyView,
 )
 from lumbung_gateway.domain.roles import Role
-from lumbung_gateway.storage.accounts import AccountNotFoundError
-from lumbung_gateway.usecases.sessions import NewAccount
+from lumbung_gateway.usecases.accounts import NewAccount
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
 
 
 @router.post("/accounts", status_code=201, response_model=AccountView)
-async def create_account(body: AdminAccountRequest, admin: Admin, runtime: Runtime) -> AccountView:
+async def create_account(
+    body: AdminAccountRequest, admin: Admin, accounts: AccountsDep
+) -> AccountView:
     """Create an account of any role; the only way to make agency and admin accounts."""
     new = NewAccount.of(
         body.phone, body.password, body.display_name, Role(body.role), tuple(body.regions)
     )
-    return AccountView.of(await runtime.sessions.register(new, created_by=admin.subject))
+    return AccountView.of(await accounts.register(new, created_by=admin.subject))
 
 
 @router.get("/accounts/{account_id}", response_model=AccountView)
-async def get_account(account_id: str, admin: Admin, runtime: Runtime) -> AccountView:
+async def get_account(account_id: str, admin: Admin, accounts: AccountsDep) -> AccountView:
     """One account by id."""
     del admin  # the dependency is the check
-    account = await runtime.sessions.accounts.by_id(account_id)
-    if account is None:
-        raise AccountNotFoundError
-    return AccountView.of(account)
+    return AccountView.of(await accounts.get(account_id))
 
 
 @router.post("/api-keys", status_code=201, response_model=IssuedApiKeyView, dependencies=[NO_STORE])
-async def create_api_key(body: ApiKeyRequest, admin: Admin, runtime: Runtime) -> IssuedApiKeyView:
+async def create_api_key(
+    body: ApiKeyRequest, admin: Admin, api_keys: ApiKeysDep
+) -> IssuedApiKeyView:
     """Issue an API key to an agency account; the key is in this response only."""
     del admin
-    issued = await runtime.api_keys.issue(body.account_id, body.name, body.regions)
+    issued = await api_keys.issue(body.account_id, body.name, body.regions)
     return IssuedApiKeyView(**ApiKeyView.of(issued.stored).model_dump(), key=issued.plain)
 
 
 @router.get("/api-keys", response_model=list[ApiKeyView])
 async def list_api_keys(
     admin: Admin,
-    runtime: Runtime,
+    api_keys: ApiKeysDep,
     account_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[ApiKeyView]:
     """Keys (newest first, at most 200), without secrets, with their last use."""
     del admin
-    return [ApiKeyView.of(key) for key in await runtime.api_keys.list(account_id)]
+    return [ApiKeyView.of(key) for key in await api_keys.list(account_id)]
 
 
 @router.delete("/api-keys/{key_id}", response_model=ApiKeyView)
-async def revoke_api_key(key_id: str, admin: Admin, runtime: Runtime) -> ApiKeyView:
+async def revoke_api_key(key_id: str, admin: Admin, api_keys: ApiKeysDep) -> ApiKeyView:
     """Revoke a key; requests with it are refused from now on."""
     del admin
-    return ApiKeyView.of(await runtime.api_keys.revoke(key_id))
+    return ApiKeyView.of(await api_keys.revoke(key_id))

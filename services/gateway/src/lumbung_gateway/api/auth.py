@@ -10,12 +10,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from lumbung_shared.errors import ForbiddenError, Message
-from lumbung_shared.web.identity import Identity, Role
+from lumbung_shared.identity import Identity, Role
 from pydantic import ValidationError
 
-from lumbung_gateway.api.deps import ClientIp, Runtime
+from lumbung_gateway.api.deps import ApiKeysDep, ClientIp, ThrottleDep, TokensDep
 from lumbung_gateway.domain.errors import AuthenticationError
-from lumbung_gateway.runtime import Limit
+from lumbung_gateway.domain.tokens import TokenIssuer
+from lumbung_gateway.usecases.throttle import Limit
 
 ANONYMOUS = Identity(subject="anonymous", role=Role.ANONYMOUS)
 API_KEY_HEADER = "x-api-key"
@@ -30,28 +31,34 @@ _INVALID_TOKEN = Message(
 )
 
 
-async def authenticate(request: Request, runtime: Runtime, ip: ClientIp) -> Identity:
+async def authenticate(
+    request: Request,
+    throttle: ThrottleDep,
+    tokens: TokensDep,
+    api_keys: ApiKeysDep,
+    ip: ClientIp,
+) -> Identity:
     """The caller from `Authorization: Bearer <jwt>` or `X-API-Key`; 401 for a bad credential."""
-    runtime.throttle(Limit.IP, ip)
+    throttle.spend(Limit.IP, ip)
     header = request.headers.get("authorization")
     api_key = request.headers.get(API_KEY_HEADER)
     if header is not None and api_key is not None:
         raise AuthenticationError("ambiguous-credentials", _TWO_CREDENTIALS)
     if api_key is not None:
-        identity = await runtime.api_keys.authenticate(api_key.strip())
+        identity = await api_keys.authenticate(api_key.strip())
     elif header is not None:
-        identity = _from_bearer(runtime, header)
+        identity = _from_bearer(tokens, header)
     else:
         return ANONYMOUS
-    runtime.throttle(Limit.ACCOUNT, identity.subject)
+    throttle.spend(Limit.ACCOUNT, identity.subject)
     return identity
 
 
-def _from_bearer(runtime: Runtime, header: str) -> Identity:
+def _from_bearer(tokens: TokenIssuer, header: str) -> Identity:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationError("invalid-token", _INVALID_TOKEN)
-    claims = runtime.tokens.verify(token.strip())
+    claims = tokens.verify(token.strip())
     try:
         return Identity(subject=claims.sub, role=claims.role, regions=list(claims.regions))
     except ValidationError:  # signed by us yet unfit to forward (e.g. an over-long subject)

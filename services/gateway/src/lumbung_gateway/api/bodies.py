@@ -9,9 +9,18 @@ A declared `Content-Length` over the limit is refused before a byte is read.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 from fastapi import Request
 from lumbung_shared.errors import DomainError, Message
+
+
+@dataclass(frozen=True)
+class BodyLimits:
+    """The largest JSON/form body and the largest upload the gateway passes on (settings)."""
+
+    max_body_bytes: int
+    max_upload_bytes: int
 
 
 class BodyTooLargeError(DomainError):

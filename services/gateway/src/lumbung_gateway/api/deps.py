@@ -1,37 +1,48 @@
-"""Dependencies shared by the gateway's routes: the runtime, the client's address, the caller."""
+"""What the gateway's routes depend on, each exactly one collaborator of the lifespan's state.
+
+The lifespan keeps one typed `GatewayState` (see `main`) as `request.state.service`; every alias
+here picks one attribute of it, so a route declares what it uses and nothing reaches through a
+runtime object.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
+from lumbung_shared.web.state import from_service
 
-from lumbung_gateway.runtime import GatewayRuntime
+from lumbung_gateway.api.bodies import BodyLimits
+from lumbung_gateway.api.metrics import GatewayMetrics
+from lumbung_gateway.api.upstreams import Upstreams
+from lumbung_gateway.domain.client_address import TrustedProxies
+from lumbung_gateway.domain.tokens import TokenIssuer
+from lumbung_gateway.usecases.accounts import Accounts
+from lumbung_gateway.usecases.api_keys import ApiKeys
+from lumbung_gateway.usecases.describe_api import ApiDescription
+from lumbung_gateway.usecases.readiness import Readiness
+from lumbung_gateway.usecases.sessions import Sessions
+from lumbung_gateway.usecases.throttle import Throttle
+
+AccountsDep = Annotated[Accounts, Depends(from_service("accounts", Accounts))]
+SessionsDep = Annotated[Sessions, Depends(from_service("sessions", Sessions))]
+ApiKeysDep = Annotated[ApiKeys, Depends(from_service("api_keys", ApiKeys))]
+ThrottleDep = Annotated[Throttle, Depends(from_service("throttle", Throttle))]
+TokensDep = Annotated[TokenIssuer, Depends(from_service("tokens", TokenIssuer))]
+UpstreamsDep = Annotated[Upstreams, Depends(from_service("upstreams", Upstreams))]
+MetricsDep = Annotated[GatewayMetrics, Depends(from_service("metrics", GatewayMetrics))]
+ReadinessDep = Annotated[Readiness, Depends(from_service("readiness", Readiness))]
+ApiDescriptionDep = Annotated[
+    ApiDescription, Depends(from_service("api_description", ApiDescription))
+]
+BodyLimitsDep = Annotated[BodyLimits, Depends(from_service("body_limits", BodyLimits))]
+_Proxies = Annotated[TrustedProxies, Depends(from_service("trusted_proxies", TrustedProxies))]
 
 
-def gateway_runtime(request: Request) -> GatewayRuntime:
-    """The process runtime from lifespan state."""
-    runtime: GatewayRuntime = request.state.gateway
-    return runtime
-
-
-Runtime = Annotated[GatewayRuntime, Depends(gateway_runtime)]
-
-
-def client_ip(request: Request, runtime: Runtime) -> str:
-    """The caller's address: the peer, or the last untrusted hop of X-Forwarded-For.
-
-    X-Forwarded-For is believed only from configured proxies (the load balancer); otherwise
-    anyone could pick a fresh address per request and walk around the per-IP limits.
-    """
+def client_ip(request: Request, proxies: _Proxies) -> str:
+    """The caller's address: the peer, or the last untrusted hop of X-Forwarded-For."""
     peer = request.client.host if request.client else "unknown"
-    if peer not in runtime.trusted_proxies:
-        return peer
-    hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",") if h.strip()]
-    for hop in reversed(hops):
-        if hop not in runtime.trusted_proxies:
-            return hop[:64]
-    return peer
+    return proxies.client_address(peer, request.headers.get("x-forwarded-for", ""))
 
 
 ClientIp = Annotated[str, Depends(client_ip)]

@@ -17,26 +17,28 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from lumbung_shared.errors import Message
+from lumbung_shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
 from lumbung_shared.observability import correlation_id
-from lumbung_shared.web.identity import IDENTITY_HEADER, Identity, Role, sign_identity
 from lumbung_shared.web.middleware import CORRELATION_HEADER
 from lumbung_shared.web.problems import problem, status_problem
 from starlette.background import BackgroundTask
 
 from lumbung_gateway.api.auth import Caller
 from lumbung_gateway.api.bodies import (
+    BodyLimits,
     BodyTooLargeError,
     check_declared_length,
     is_upload,
     read_bounded,
     stream_bounded,
 )
-from lumbung_gateway.api.deps import ClientIp, Runtime
+from lumbung_gateway.api.deps import BodyLimitsDep, ClientIp, MetricsDep, ThrottleDep, UpstreamsDep
+from lumbung_gateway.api.metrics import route_template
+from lumbung_gateway.api.upstreams import Upstream
 from lumbung_gateway.domain.circuit_breaker import CircuitBreaker
 from lumbung_gateway.domain.errors import UpstreamUnavailableError
-from lumbung_gateway.metrics import route_template
-from lumbung_gateway.runtime import GatewayRuntime, Limit
-from lumbung_gateway.upstreams import Upstream, upstream_for
+from lumbung_gateway.domain.upstreams import upstream_for
+from lumbung_gateway.usecases.throttle import Limit, Throttle
 
 log = logging.getLogger(__name__)
 
@@ -113,27 +115,27 @@ async def _send(upstream: Upstream, request: httpx.Request, retry: bool) -> http
     raise AssertionError("unreachable")
 
 
-def _throttle_writes(runtime: GatewayRuntime, request: Request, who: Identity, ip: str) -> None:
+def _throttle_writes(throttle: Throttle, request: Request, who: Identity, ip: str) -> None:
     """Order placement has its own, stricter bucket per account (per address if anonymous)."""
     if request.method == "POST" and request.url.path.rstrip("/") == "/v1/orders":
         key = who.subject if who.role is not Role.ANONYMOUS else f"ip:{ip}"
-        runtime.throttle(Limit.ORDER, key)
+        throttle.spend(Limit.ORDER, key)
 
 
 async def _outgoing(
-    runtime: GatewayRuntime, upstream: Upstream, request: Request, identity: Identity
+    limits: BodyLimits, upstream: Upstream, request: Request, identity: Identity
 ) -> tuple[httpx.Request, bool]:
     """The request to send, and whether it may be retried (buffered body, idempotent method)."""
     headers = _headers_for_upstream(request, identity, upstream.name)
     content: bytes | AsyncIterator[bytes]
     if is_upload(request):
-        limit = runtime.settings.max_upload_bytes
+        limit = limits.max_upload_bytes
         check_declared_length(request, limit)
         if "content-length" in request.headers:
             headers["content-length"] = request.headers["content-length"]
         content, retry = stream_bounded(request, limit), False
     else:
-        content = await read_bounded(request, runtime.settings.max_body_bytes)
+        content = await read_bounded(request, limits.max_body_bytes)
         retry = request.method in IDEMPOTENT
     built = upstream.client.build_request(
         request.method, _raw_target(request), headers=headers, content=content
@@ -154,7 +156,15 @@ def _raw_target(request: Request) -> httpx.URL:
     include_in_schema=False,
 )
 async def proxy(
-    path: str, request: Request, identity: Caller, runtime: Runtime, ip: ClientIp
+    path: str,
+    request: Request,
+    *,
+    identity: Caller,
+    ip: ClientIp,
+    throttle: ThrottleDep,
+    upstreams: UpstreamsDep,
+    limits: BodyLimitsDep,
+    metrics: MetricsDep,
 ) -> Response:
     """Forward an authenticated request to the service that owns its path."""
     name = upstream_for(request.url.path)
@@ -162,14 +172,14 @@ async def proxy(
         return status_problem(request, 404)
     request.state.metrics_route = route_template(request.url.path)
     request.state.metrics_upstream = name
-    _throttle_writes(runtime, request, identity, ip)
-    upstream = runtime.upstreams[name]
-    outgoing, retry = await _outgoing(runtime, upstream, request, identity)
-    breaker = runtime.breakers[name]
+    _throttle_writes(throttle, request, identity, ip)
+    upstream = upstreams[name]
+    outgoing, retry = await _outgoing(limits, upstream, request, identity)
+    breaker = upstream.breaker
     try:
         breaker.ensure_allowed(time.monotonic())
     except UpstreamUnavailableError:
-        runtime.metrics.breaker_rejections.inc((("upstream", name),))
+        metrics.breaker_rejections.inc((("upstream", name),))
         raise
     return await _forward(request, breaker, upstream, outgoing, retry)
 

@@ -8,9 +8,9 @@ from typing import Literal
 from lumbung_shared.text import SafeLine
 from pydantic import BaseModel, Field
 
-from lumbung_gateway.storage.accounts import Account
-from lumbung_gateway.storage.api_keys import StoredApiKey
-from lumbung_gateway.usecases.regions import REGION_PATTERN
+from lumbung_gateway.domain.accounts import Account
+from lumbung_gateway.domain.api_keys import StoredApiKey
+from lumbung_gateway.domain.regions import REGION_PATTERN
 from lumbung_gateway.usecases.sessions import Session
 
 Phone = Field(min_length=1, max_length=32, examples=["0812-3456-7890"])

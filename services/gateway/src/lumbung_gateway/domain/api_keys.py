@@ -24,9 +24,11 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import NamedTuple
 
-from lumbung_shared.errors import Message
+from lumbung_shared.errors import Message, NotFoundError
+from lumbung_shared.regions import covered_by
 
 from lumbung_gateway.domain.errors import AuthenticationError, InvalidInputError
 
@@ -109,8 +111,26 @@ class ApiKeyScope:
 
     def covers(self, region_code: str) -> bool:
         """Whether `region_code` (any depth, e.g. "33.74.01.1001") lies inside this scope."""
-        return any(_within(region_code, scope) for scope in self.regions)
+        return covered_by(region_code, self.regions)
 
 
-def _within(region_code: str, scope: str) -> bool:
-    return region_code == scope or region_code.startswith(scope + ".")
+@dataclass(frozen=True)
+class StoredApiKey:
+    """One key as storage holds it (the secret itself is never stored)."""
+
+    id: str
+    prefix: str
+    hash: str
+    account_id: str
+    name: str
+    regions: tuple[str, ...]
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class ApiKeyNotFoundError(NotFoundError):
+    """No such key (or not one the caller may see)."""
+
+    def __init__(self) -> None:
+        super().__init__("Kunci API", "API key")

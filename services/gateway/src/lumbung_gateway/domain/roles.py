@@ -5,7 +5,7 @@ own, while agency (government extension/fisheries staff with regional data acces
 accounts are created by an admin. Keeping that rule here, next to the enum, means a new role is
 private until someone decides otherwise.
 
-`Role` is the shared enum the services authorise with (`lumbung_shared.web.identity.Role`), so
+`Role` is the shared enum the services authorise with (`lumbung_shared.identity.Role`), so
 the role in a token and the role a service checks can never drift apart. It includes
 `anonymous`, which describes a caller without credentials and is never an account's role:
 `ACCOUNT_ROLES` lists the roles an account (and a token) may hold.
@@ -14,7 +14,7 @@ the role in a token and the role a service checks can never drift apart. It incl
 from __future__ import annotations
 
 from lumbung_shared.errors import Message
-from lumbung_shared.web.identity import Role
+from lumbung_shared.identity import Role
 
 from lumbung_gateway.domain.errors import InvalidInputError
 

@@ -6,16 +6,16 @@ account and one `phone-taken` conflict, never two accounts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import uuid4
 
-from lumbung_shared.errors import ConflictError, Message, NotFoundError
+from lumbung_shared.errors import ConflictError, Message
 from lumbung_shared.mongo import Document, ensure_indexes
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from lumbung_gateway.domain.accounts import Account
 from lumbung_gateway.domain.roles import Role
 
 INDEXES = [IndexModel([("phone", ASCENDING)], unique=True)]
@@ -25,37 +25,17 @@ _PHONE_TAKEN = Message(
 )
 
 
-class AccountNotFoundError(NotFoundError):
-    """No such account (or not one the caller may see)."""
-
-    def __init__(self) -> None:
-        super().__init__("Akun", "Account")
-
-
-@dataclass(frozen=True)
-class Account:
-    """A person (or agency desk) who can sign in."""
-
-    id: str
-    phone: str
-    password_hash: str
-    display_name: str
-    role: Role
-    regions: tuple[str, ...]
-    created_at: datetime
-
-    @classmethod
-    def from_document(cls, doc: Document) -> Account:
-        """Read a stored account."""
-        return cls(
-            id=doc["_id"],
-            phone=doc["phone"],
-            password_hash=doc["password_hash"],
-            display_name=doc["display_name"],
-            role=Role(doc["role"]),
-            regions=tuple(doc.get("regions", ())),
-            created_at=doc["created_at"],
-        )
+def _account(doc: Document) -> Account:
+    """Read a stored account."""
+    return Account(
+        id=doc["_id"],
+        phone=doc["phone"],
+        password_hash=doc["password_hash"],
+        display_name=doc["display_name"],
+        role=Role(doc["role"]),
+        regions=tuple(doc.get("regions", ())),
+        created_at=doc["created_at"],
+    )
 
 
 class AccountRepository:
@@ -93,17 +73,17 @@ class AccountRepository:
             await self._collection.insert_one(doc)
         except DuplicateKeyError:
             raise ConflictError("phone-taken", _PHONE_TAKEN) from None
-        return Account.from_document(doc)
+        return _account(doc)
 
     async def by_phone(self, phone: str) -> Account | None:
         """The account registered with `phone` (E.164), if any."""
         doc = await self._collection.find_one({"phone": phone})
-        return None if doc is None else Account.from_document(doc)
+        return None if doc is None else _account(doc)
 
     async def by_id(self, account_id: str) -> Account | None:
         """The account with id `account_id`, if any."""
         doc = await self._collection.find_one({"_id": account_id})
-        return None if doc is None else Account.from_document(doc)
+        return None if doc is None else _account(doc)
 
     async def set_password_hash(self, account_id: str, password_hash: str) -> None:
         """Replace the stored hash (re-hash with newer argon2 parameters after a login)."""

@@ -2,54 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import uuid4
 
-from lumbung_shared.errors import NotFoundError
 from lumbung_shared.mongo import Document, ensure_indexes
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
+
+from lumbung_gateway.domain.api_keys import ApiKeyNotFoundError, StoredApiKey
 
 INDEXES = [IndexModel([("prefix", ASCENDING)], unique=True)]
 LIST_LIMIT = 200
 
 
-@dataclass(frozen=True)
-class StoredApiKey:
-    """One key as storage holds it (the secret itself is never stored)."""
-
-    id: str
-    prefix: str
-    hash: str
-    account_id: str
-    name: str
-    regions: tuple[str, ...]
-    created_at: datetime
-    revoked_at: datetime | None
-    last_used_at: datetime | None
-
-    @classmethod
-    def from_document(cls, doc: Document) -> StoredApiKey:
-        """Read a stored key."""
-        return cls(
-            id=doc["_id"],
-            prefix=doc["prefix"],
-            hash=doc["hash"],
-            account_id=doc["account_id"],
-            name=doc["name"],
-            regions=tuple(doc["regions"]),
-            created_at=doc["created_at"],
-            revoked_at=doc.get("revoked_at"),
-            last_used_at=doc.get("last_used_at"),
-        )
-
-
-class ApiKeyNotFoundError(NotFoundError):
-    """No such key (or not one the caller may see)."""
-
-    def __init__(self) -> None:
-        super().__init__("Kunci API", "API key")
+def _api_key(doc: Document) -> StoredApiKey:
+    """Read a stored key."""
+    return StoredApiKey(
+        id=doc["_id"],
+        prefix=doc["prefix"],
+        hash=doc["hash"],
+        account_id=doc["account_id"],
+        name=doc["name"],
+        regions=tuple(doc["regions"]),
+        created_at=doc["created_at"],
+        revoked_at=doc.get("revoked_at"),
+        last_used_at=doc.get("last_used_at"),
+    )
 
 
 class ApiKeyRepository:
@@ -78,18 +56,18 @@ class ApiKeyRepository:
             "last_used_at": None,
         }
         await self._collection.insert_one(doc)
-        return StoredApiKey.from_document(doc)
+        return _api_key(doc)
 
     async def active_by_prefix(self, prefix: str) -> StoredApiKey | None:
         """The unrevoked key with this prefix, if any."""
         doc = await self._collection.find_one({"prefix": prefix, "revoked_at": None})
-        return None if doc is None else StoredApiKey.from_document(doc)
+        return None if doc is None else _api_key(doc)
 
     async def list(self, account_id: str | None = None) -> list[StoredApiKey]:
         """Keys, newest first, optionally of one account (bounded)."""
         query: Document = {} if account_id is None else {"account_id": account_id}
         cursor = self._collection.find(query).sort("created_at", -1).limit(LIST_LIMIT)
-        return [StoredApiKey.from_document(doc) async for doc in cursor]
+        return [_api_key(doc) async for doc in cursor]
 
     async def revoke(self, key_id: str) -> StoredApiKey:
         """Revoke a key (idempotent: revoking twice keeps the first time)."""
@@ -100,7 +78,7 @@ class ApiKeyRepository:
         doc = await self._collection.find_one({"_id": key_id})
         if doc is None:
             raise ApiKeyNotFoundError
-        return StoredApiKey.from_document(doc)
+        return _api_key(doc)
 
     async def touch(self, key_id: str, when: datetime) -> None:
         """Record that the key was used."""

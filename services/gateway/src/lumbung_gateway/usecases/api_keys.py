@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from lumbung_shared.errors import Message
-from lumbung_shared.web.identity import Identity
+from lumbung_shared.identity import Identity
 
 from lumbung_gateway.domain.api_keys import (
     ApiKeyScope,
+    StoredApiKey,
     api_key_prefix,
     authenticate_api_key,
     new_api_key,
@@ -24,7 +25,7 @@ from lumbung_gateway.domain.api_keys import (
 from lumbung_gateway.domain.errors import InvalidInputError
 from lumbung_gateway.domain.roles import Role
 from lumbung_gateway.storage.accounts import AccountRepository
-from lumbung_gateway.storage.api_keys import ApiKeyRepository, StoredApiKey
+from lumbung_gateway.storage.api_keys import ApiKeyRepository
 
 TOUCH_EVERY_SECONDS = 60.0
 _TOUCHED_MEMORY = 10_000

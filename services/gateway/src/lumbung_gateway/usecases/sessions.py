@@ -1,4 +1,4 @@
-"""Sign-up, sign-in, refresh and sign-out: the account side of the gateway.
+"""Sign in, refresh and sign out: the session side of the gateway.
 
 A session is an access token (JWT, minutes) plus a refresh token (opaque, days, rotating). The
 access token is stateless, so signing out ends the refresh family and the access token simply
@@ -14,9 +14,10 @@ from uuid import uuid4
 
 from lumbung_shared.errors import Message
 
+from lumbung_gateway.domain.accounts import Account
 from lumbung_gateway.domain.errors import AuthenticationError
 from lumbung_gateway.domain.lockout import LoginBackoff
-from lumbung_gateway.domain.passwords import PasswordHashing, check_password_policy
+from lumbung_gateway.domain.passwords import PasswordHashing
 from lumbung_gateway.domain.phones import normalise_phone
 from lumbung_gateway.domain.refresh_tokens import (
     RefreshPolicy,
@@ -26,12 +27,10 @@ from lumbung_gateway.domain.refresh_tokens import (
     hash_refresh_token,
     new_refresh_token,
 )
-from lumbung_gateway.domain.roles import Role
 from lumbung_gateway.domain.tokens import TokenIssuer
-from lumbung_gateway.storage.accounts import Account, AccountRepository
+from lumbung_gateway.storage.accounts import AccountRepository
 from lumbung_gateway.storage.login_attempts import LoginAttemptsRepository
 from lumbung_gateway.storage.refresh_tokens import RefreshTokenRepository
-from lumbung_gateway.usecases.regions import check_region
 
 _BAD_LOGIN = Message(id="Nomor HP atau kata sandi salah.", en="Wrong phone number or password.")
 
@@ -46,34 +45,8 @@ class Session:
     account: Account
 
 
-@dataclass(frozen=True)
-class NewAccount:
-    """Validated sign-up input (phone already normalised, password checked)."""
-
-    phone: str
-    password: str
-    display_name: str
-    role: Role
-    regions: tuple[str, ...]
-
-    @classmethod
-    def of(
-        cls, phone: str, password: str, display_name: str, role: Role, regions: tuple[str, ...]
-    ) -> NewAccount:
-        """Apply the phone, password and region rules; 422 on the first that fails."""
-        normalised = normalise_phone(phone)
-        check_password_policy(password, (normalised, display_name))
-        return cls(
-            phone=normalised,
-            password=password,
-            display_name=display_name.strip(),
-            role=role,
-            regions=tuple(check_region(code) for code in regions),
-        )
-
-
 class Sessions:
-    """Accounts, passwords, lockout and token families together."""
+    """Sign in, refresh and sign out: passwords, lockout and token families together."""
 
     def __init__(
         self,
@@ -86,25 +59,14 @@ class Sessions:
         access_ttl: timedelta,
         refresh_policy: RefreshPolicy,
     ) -> None:
-        self.accounts = accounts
+        self._accounts = accounts
         self._attempts = attempts
-        self.refresh_tokens = refresh_tokens
+        self._refresh_tokens = refresh_tokens
         self._hashing = hashing
         self._issuer = issuer
         self._access_ttl = access_ttl
         self._policy = refresh_policy
         self._backoff = LoginBackoff()
-
-    async def register(self, new: NewAccount, created_by: str | None = None) -> Account:
-        """Store the account with an argon2 hash of its password."""
-        return await self.accounts.create(
-            phone=new.phone,
-            password_hash=await asyncio.to_thread(self._hashing.hash, new.password),
-            display_name=new.display_name,
-            role=new.role,
-            regions=new.regions,
-            created_by=created_by,
-        )
 
     async def login(self, raw_phone: str, password: str) -> Session:
         """Check lock, then password; count failures; start a new token family on success."""
@@ -112,7 +74,7 @@ class Sessions:
         now = datetime.now(UTC)
         attempts = await self._attempts.get(phone)
         self._backoff.check(attempts, now)
-        account = await self.accounts.by_phone(phone)
+        account = await self._accounts.by_phone(phone)
         if not await self._password_matches(account, password) or account is None:
             await self._attempts.put(phone, self._backoff.record_failure(attempts, now))
             raise AuthenticationError("invalid-credentials", _BAD_LOGIN)
@@ -120,34 +82,34 @@ class Sessions:
             await self._attempts.put(phone, self._backoff.record_success())
         if self._hashing.needs_rehash(account.password_hash):
             new_hash = await asyncio.to_thread(self._hashing.hash, password)
-            await self.accounts.set_password_hash(account.id, new_hash)
+            await self._accounts.set_password_hash(account.id, new_hash)
         return await self._start(account, family_id=uuid4().hex, family_started_at=now, now=now)
 
     async def refresh(self, plain: str) -> Session:
         """Rotate a refresh token; a replayed one ends its whole family (reuse detection)."""
         now = datetime.now(UTC)
         token_hash = hash_refresh_token(plain)
-        stored = await self.refresh_tokens.find(token_hash)
+        stored = await self._refresh_tokens.find(token_hash)
         decision = decide_refresh(stored, now, self._policy)
         if isinstance(decision, Reject):
             raise decision.error
-        if isinstance(decision, RevokeFamily) or not await self.refresh_tokens.mark_rotated(
+        if isinstance(decision, RevokeFamily) or not await self._refresh_tokens.mark_rotated(
             token_hash
         ):
-            await self.refresh_tokens.revoke_family(decision.family_id)
+            await self._refresh_tokens.revoke_family(decision.family_id)
             raise RevokeFamily(decision.family_id, decision.subject).error
         assert stored is not None  # a Rotate decision is only made for a stored token
-        account = await self.accounts.by_id(decision.subject)
+        account = await self._accounts.by_id(decision.subject)
         if account is None:
-            await self.refresh_tokens.revoke_family(decision.family_id)
+            await self._refresh_tokens.revoke_family(decision.family_id)
             raise Reject().error
         return await self._start(account, decision.family_id, stored.family_started_at, now)
 
     async def logout(self, plain: str) -> None:
         """End the sign-in the refresh token belongs to; unknown tokens change nothing."""
-        stored = await self.refresh_tokens.find(hash_refresh_token(plain))
+        stored = await self._refresh_tokens.find(hash_refresh_token(plain))
         if stored is not None:
-            await self.refresh_tokens.revoke_family(stored.family_id)
+            await self._refresh_tokens.revoke_family(stored.family_id)
 
     async def _password_matches(self, account: Account | None, password: str) -> bool:
         """argon2 in a worker thread (tens of ms); unknown accounts cost the same work."""
@@ -160,7 +122,7 @@ class Sessions:
     ) -> Session:
         plain, token_hash = new_refresh_token()
         expires_at = self._policy.next_expiry(family_started_at, now)
-        await self.refresh_tokens.add(
+        await self._refresh_tokens.add(
             token_hash, family_id, account.id, expires_at, family_started_at
         )
         access = self._issuer.issue(account.id, account.role, account.regions, now=now)

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Body, Header, Query, Response
 from lumbung_shared.web.identity import Caller
 from pydantic import BaseModel, ConfigDict
 
-from lumbung_listings.api.views import Listings, ListingView, Photos, Seller, listing_view
+from lumbung_listings.api.deps import Creating, Deleting, Editing, Reading, Seller, StatusChanging
+from lumbung_listings.api.views import ListingView, listing_view
 from lumbung_listings.domain.access import etag, parse_if_match
 from lumbung_listings.domain.lifecycle import Status
 from lumbung_listings.domain.listing import parse_draft, parse_patch
@@ -35,23 +36,23 @@ def _with_etag(response: Response, doc: dict[str, Any]) -> ListingView:
 @router.post("", status_code=201, response_model=ListingView)
 async def create_listing(
     seller: Seller,
-    listings: Listings,
+    create_listing: Creating,
     response: Response,
     body: Annotated[dict[str, Any], Body()],
     draft: Annotated[bool, Query(description="Keep it as an unpublished draft")] = False,
 ) -> ListingView:
     """Create a listing of produce, catch or processed goods for the calling seller."""
-    doc = await listings.create(seller.subject, parse_draft(body), publish=not draft)
+    doc = await create_listing(seller.subject, parse_draft(body), publish=not draft)
     response.headers["Location"] = f"/v1/listings/{doc['_id']}"
     return _with_etag(response, doc)
 
 
 @router.get("/{listing_id}", response_model=ListingView)
 async def get_listing(
-    listing_id: str, caller: Caller, listings: Listings, response: Response
+    listing_id: str, caller: Caller, read_listing: Reading, response: Response
 ) -> ListingView:
     """One listing by id; drafts and archived listings only for their seller."""
-    return _with_etag(response, await listings.visible(listing_id, caller))
+    return _with_etag(response, await read_listing(listing_id, caller))
 
 
 @router.patch("/{listing_id}", response_model=ListingView)
@@ -59,14 +60,14 @@ async def edit_listing(
     *,
     listing_id: str,
     seller: Seller,
-    listings: Listings,
+    edit_listing: Editing,
     response: Response,
     body: Annotated[dict[str, Any], Body()],
     if_match: IfMatch = None,
 ) -> ListingView:
     """Edit the seller-settable fields; `If-Match` must name the current version (else 412)."""
     version = parse_if_match(if_match)
-    doc = await listings.update(listing_id, seller, version, parse_patch(body))
+    doc = await edit_listing(listing_id, seller, version, parse_patch(body))
     return _with_etag(response, doc)
 
 
@@ -75,22 +76,19 @@ async def change_status(
     *,
     listing_id: str,
     seller: Seller,
-    listings: Listings,
+    change_listing_status: StatusChanging,
     response: Response,
     change: StatusChange,
     if_match: IfMatch = None,
 ) -> ListingView:
     """Publish, pause, resume or archive a listing (`If-Match` optional, checked when sent)."""
     version = None if if_match is None else parse_if_match(if_match)
-    doc = await listings.change_status(listing_id, seller, change.status, version)
+    doc = await change_listing_status(listing_id, seller, change.status, version)
     return _with_etag(response, doc)
 
 
 @router.delete("/{listing_id}", status_code=204)
-async def delete_listing(
-    listing_id: str, seller: Seller, listings: Listings, photos: Photos
-) -> Response:
+async def delete_listing(listing_id: str, seller: Seller, delete_listing: Deleting) -> Response:
     """Delete a listing and its photos; phones learn of it through sync tombstones."""
-    await listings.delete(listing_id, seller)
-    await photos.delete_listing_photos(listing_id)
+    await delete_listing(listing_id, seller)
     return Response(status_code=204)

@@ -7,7 +7,7 @@ read to the end. What is stored is the domain's re-encode, never the uploaded by
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -16,13 +16,10 @@ from lumbung_shared.web.identity import Caller
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from lumbung_listings.api.views import Listings, ListingView, Photos, Seller, listing_view
-from lumbung_listings.domain.access import PUBLIC_BY_ID
-from lumbung_listings.domain.lifecycle import Status
-from lumbung_listings.domain.photos import MAX_PHOTO_BYTES, reencode
+from lumbung_listings.api.deps import PhotoAdding, PhotoRemoving, PhotoShowing, Seller
+from lumbung_listings.api.views import ListingView, listing_view
+from lumbung_listings.domain.photos import MAX_PHOTO_BYTES, ORIGINAL
 from lumbung_listings.domain.problems import invalid, too_large, unsupported
-from lumbung_listings.storage.documents import PhotoNotFoundError
-from lumbung_listings.storage.photos import ORIGINAL
 
 router = APIRouter(prefix="/v1/listings/{listing_id}/photos", tags=["photos"])
 
@@ -83,18 +80,10 @@ async def read_photo_upload(request: Request) -> bytes:
 
 @router.post("", status_code=201, response_model=ListingView)
 async def upload_photo(
-    listing_id: str, seller: Seller, listings: Listings, photos: Photos, request: Request
+    listing_id: str, seller: Seller, add_photo: PhotoAdding, request: Request
 ) -> ListingView:
     """Add a JPEG, PNG or WebP photo (≤ 5 MB, ≤ 8 per listing); it is cleaned and resized."""
-    await listings.owned(listing_id, seller)  # 404 before reading someone else's upload
-    processed = reencode(await read_photo_upload(request))
-    stored = await photos.save(listing_id, processed)
-    try:
-        doc = await listings.add_photo(listing_id, seller, stored)
-    except Exception:
-        await photos.delete_photo(stored)  # refused or raced: no orphaned files
-        raise
-    return listing_view(doc)
+    return listing_view(await add_photo(listing_id, seller, lambda: read_photo_upload(request)))
 
 
 @router.get("/{photo_id}")
@@ -103,37 +92,23 @@ async def get_photo(
     listing_id: str,
     photo_id: str,
     caller: Caller,
-    listings: Listings,
-    photos: Photos,
+    show_photo: PhotoShowing,
     request: Request,
     size: Annotated[str, Query(pattern="^(original|320|1024)$")] = ORIGINAL,
 ) -> Response:
     """The photo (or a thumbnail) with a strong ETag; unchanged photos answer 304."""
-    doc = await listings.visible(listing_id, caller)
-    meta = next((p for p in doc.get("photos", []) if p["id"] == photo_id), None)
-    grid_out = await photos.open(meta["files"][size]) if meta else None
-    if grid_out is None:
-        raise PhotoNotFoundError
-    metadata = grid_out.metadata or {}
-    tag = f'"{metadata.get("sha256", grid_out._id)}"'
-    scope = "public" if Status(doc["status"]) in PUBLIC_BY_ID else "private"
-    headers = {"ETag": tag, "Cache-Control": f"{scope}, {IMMUTABLE}"}
-    if tag in request.headers.get("if-none-match", ""):
+    photo = await show_photo(listing_id, photo_id, size, caller)
+    scope = "public" if photo.public else "private"
+    headers = {"ETag": photo.etag, "Cache-Control": f"{scope}, {IMMUTABLE}"}
+    if photo.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
-
-    async def chunks() -> AsyncIterator[bytes]:
-        while chunk := await grid_out.readchunk():
-            yield chunk
-
-    headers["Content-Length"] = str(grid_out.length)
-    return StreamingResponse(chunks(), media_type=metadata.get("content_type"), headers=headers)
+    headers["Content-Length"] = str(photo.length)
+    return StreamingResponse(photo.chunks, media_type=photo.content_type, headers=headers)
 
 
 @router.delete("/{photo_id}", response_model=ListingView)
 async def delete_photo(
-    listing_id: str, photo_id: str, seller: Seller, listings: Listings, photos: Photos
+    listing_id: str, photo_id: str, seller: Seller, remove_photo: PhotoRemoving
 ) -> ListingView:
     """Remove one photo from the seller's listing and delete its files."""
-    removed = await listings.remove_photo(listing_id, seller, photo_id)
-    await photos.delete_photo(removed)
-    return listing_view(await listings.get(listing_id))
+    return listing_view(await remove_photo(listing_id, seller, photo_id))

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Query, Response
 from lumbung_shared.web.identity import Caller
 from pydantic import BaseModel
 
-from lumbung_listings.api.search import Search
+from lumbung_listings.api.deps import PriceBoardShowing
 from lumbung_listings.domain.commodities import get_commodity
-from lumbung_listings.domain.prices import WINDOW, price_board
+from lumbung_listings.domain.prices import WINDOW
 from lumbung_listings.domain.regions import validate_region
 
 router = APIRouter(prefix="/v1/prices", tags=["prices"])
@@ -40,7 +40,7 @@ class PriceBoard(BaseModel):
 @router.get("", response_model=PriceBoard)
 async def price_board_view(
     caller: Caller,
-    search: Search,
+    show_price_board: PriceBoardShowing,
     response: Response,
     commodity: Annotated[str | None, Query(max_length=40)] = None,
     region: Annotated[str | None, Query(max_length=8)] = None,
@@ -50,7 +50,6 @@ async def price_board_view(
     code = get_commodity(commodity).code if commodity is not None else None
     place = validate_region(region) if region is not None else None
     now = datetime.now(UTC)
-    rows = await search.price_rows(code, place, now)
     entries = [
         PricePointView(
             commodity=p.commodity,
@@ -61,7 +60,7 @@ async def price_board_view(
             max=p.max,
             count=p.count,
         )
-        for p in price_board(rows, now)
+        for p in await show_price_board(code, place, now)
     ]
     response.headers["Cache-Control"] = "public, max-age=60"
     return PriceBoard(window_days=WINDOW.days, as_of=now, entries=entries)

@@ -4,32 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
-from lumbung_shared.web.identity import Caller, Identity
-from lumbung_shared.web.state import from_state
+from fastapi import APIRouter, Query
+from lumbung_shared.web.identity import Caller
 
+from lumbung_listings.api.deps import Searching, Syncing
 from lumbung_listings.api.views import ListingPage, SyncPage, Tombstone, listing_view
 from lumbung_listings.domain.access import searchable_statuses
 from lumbung_listings.domain.filters import build_filters
 from lumbung_listings.domain.lifecycle import Status
 from lumbung_listings.domain.search import SortOrder, page_size
-from lumbung_listings.domain.sync import decode_sync_cursor
 from lumbung_listings.domain.vocabulary import Kind, Tag
-from lumbung_listings.storage.search import ListingSearch, sync_token
 
 router = APIRouter(prefix="/v1/listings", tags=["search"])
-
-PUBLIC_SYNC_STATUSES = [s.value for s in Status if s is not Status.DRAFT]
-
-
-Search = Annotated[ListingSearch, Depends(from_state("search", ListingSearch))]
 
 
 @router.get("", response_model=ListingPage | SyncPage)
 async def search_listings(
     *,
     caller: Caller,
-    search: Search,
+    search_listings: Searching,
+    sync_listings: Syncing,
     q: Annotated[
         str | None, Query(max_length=200, description="Words in title/description")
     ] = None,
@@ -59,7 +53,13 @@ async def search_listings(
     seller_id = caller.subject if seller == "me" else seller
     size = page_size(limit)
     if since is not None:
-        return await _sync(caller, search, seller_id, since, size)
+        batch = await sync_listings(caller, seller_id, since, size)
+        return SyncPage(
+            items=[listing_view(row) for row in batch.kept],
+            removed=[_tombstone(row) for row in batch.removed],
+            next_cursor=batch.next_cursor,
+            has_more=batch.has_more,
+        )
     filters = build_filters(
         allowed=searchable_statuses(caller, seller_id),
         requested=status,
@@ -74,32 +74,8 @@ async def search_listings(
         supply_at_risk=supply_at_risk,
         sort=sort,
     )
-    page = await search.page(filters, size, cursor)
+    page = await search_listings(filters, size, cursor)
     return ListingPage(items=[listing_view(row) for row in page.rows], next_cursor=page.next_cursor)
-
-
-async def _sync(
-    caller: Identity, search: ListingSearch, seller_id: str | None, token: str, size: int
-) -> SyncPage:
-    """A seller syncing their own listings keeps every status; everyone else keeps active ones."""
-    since = decode_sync_cursor(token)
-    own = seller_id is not None and (seller_id == caller.subject or caller.is_admin)
-    scope: dict[str, Any] = {"status": {"$in": PUBLIC_SYNC_STATUSES}} if not own else {}
-    if seller_id is not None:
-        scope["seller_id"] = seller_id
-    rows, last, more = await search.changes(scope, since, size)
-    items, removed = [], []
-    for row in rows:
-        kept = not row.get("deleted") and (
-            row["status"] != Status.ARCHIVED.value if own else row["status"] == Status.ACTIVE.value
-        )
-        if kept:
-            items.append(listing_view(row))
-        else:
-            removed.append(_tombstone(row))
-    return SyncPage(
-        items=items, removed=removed, next_cursor=sync_token(last, token), has_more=more
-    )
 
 
 def _tombstone(row: dict[str, Any]) -> Tombstone:

@@ -1,24 +1,13 @@
-"""What clients see of listings: response models and the dependency aliases routes share."""
+"""What clients see of listings: response models and how a stored listing is rendered."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends
-from lumbung_shared.web.identity import Identity, Role, require_roles
-from lumbung_shared.web.state import from_state
 from pydantic import BaseModel, Field
 
-from lumbung_listings.storage.listings import ListingRepository
-from lumbung_listings.storage.photos import PhotoStore
-
 PHOTO_SIZES = ("320", "1024")
-
-
-Listings = Annotated[ListingRepository, Depends(from_state("listings", ListingRepository))]
-Photos = Annotated[PhotoStore, Depends(from_state("photos", PhotoStore))]
-Seller = Annotated[Identity, require_roles(Role.FARMER, Role.FISHER, Role.ADMIN)]
 
 
 class PhotoView(BaseModel):

@@ -8,7 +8,7 @@ listing that does not exist, so ids cannot be probed (BOLA).
 from __future__ import annotations
 
 from lumbung_shared.errors import DomainError, Message
-from lumbung_shared.web.identity import Identity
+from lumbung_shared.identity import Identity
 
 from lumbung_listings.domain.lifecycle import Actor, Status
 

@@ -28,6 +28,7 @@ MAX_PHOTOS_PER_LISTING = 8
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # 40 MP: above any phone camera, far below a decompression bomb
 THUMBNAIL_SIZES = (320, 1024)  # long side in pixels: list cards and the detail screen
+ORIGINAL = "original"  # the size name of the cleaned full-size image
 JPEG_QUALITY = 85
 WEBP_QUALITY = 82
 

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from lumbung_listings.domain.regions import regency_of
+from lumbung_shared.regions import regency_of
+
 from lumbung_listings.domain.vocabulary import Unit
 
 WINDOW = timedelta(days=30)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lumbung_shared.errors import DomainError, Message
+from lumbung_shared.errors import DomainError, Message, NotFoundError
 
 UNPROCESSABLE = 422
 UNSUPPORTED_MEDIA_TYPE = 415
@@ -37,3 +37,17 @@ def too_large(code: str, id_text: str, en_text: str, **extra: Any) -> DomainErro
     return DomainError(
         code=code, message=Message(id=id_text, en=en_text), status=CONTENT_TOO_LARGE, extra=extra
     )
+
+
+class ListingNotFoundError(NotFoundError):
+    """No such listing, or the caller may not know that it exists (404, never 403)."""
+
+    def __init__(self) -> None:
+        super().__init__("Iklan", "Listing")
+
+
+class PhotoNotFoundError(NotFoundError):
+    """No such photo on the listing."""
+
+    def __init__(self) -> None:
+        super().__init__("Foto", "Photo")

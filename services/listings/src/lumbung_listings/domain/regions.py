@@ -9,7 +9,6 @@ and are loaded once per process.
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,11 +17,12 @@ from importlib import resources
 from types import MappingProxyType
 from typing import TypeGuard
 
+from lumbung_shared import regions as shared_regions
 from lumbung_shared.errors import DomainError
+from lumbung_shared.regions import prefixes
 
 from lumbung_listings.domain.problems import invalid
 
-REGION_CODE = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2})?)?")
 _DATA_FILE = "regions.csv"
 
 
@@ -52,18 +52,7 @@ class Region:
 
 def is_well_formed(code: object) -> TypeGuard[str]:
     """Whether `code` has the shape of a Kemendagri code (without checking that it exists)."""
-    return isinstance(code, str) and REGION_CODE.fullmatch(code) is not None
-
-
-def prefixes(code: str) -> list[str]:
-    """The code and its parents from the province down, by string shape alone."""
-    parts = code.split(".")
-    return [".".join(parts[: i + 1]) for i in range(len(parts))]
-
-
-def regency_of(code: str) -> str | None:
-    """The regency a code lies in (itself for a regency); None for a province."""
-    return code[:5] if code.count(".") >= 1 else None
+    return shared_regions.is_well_formed(code)
 
 
 class RegionCatalogue:

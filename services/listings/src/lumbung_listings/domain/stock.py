@@ -1,4 +1,4 @@
-"""Whether a buyer's order can hold stock on a listing, decided from the listing's state alone.
+"""Whether a buyer's order can reserve stock on a listing, decided from the listing's state alone.
 
 The orders service asks for a reservation through an event; the listings service answers
 yes or no with a reason. Keeping the decision a pure function of (state, quantity) means the

@@ -1,7 +1,7 @@
-"""Answers order events with stock: hold on `order.placed`, give back when the order ends early.
+"""Answers order events with stock: reserve on `order.placed`, give back when the order ends early.
 
 Thin handlers: each decodes nothing by hand (the consumer already validated the payload) and
-calls one method of `StockReservations`, which is idempotent per order on its own.
+calls one stock use case, which is idempotent per order on its own.
 """
 
 from __future__ import annotations
@@ -19,22 +19,26 @@ from lumbung_shared.events.orders import (
 )
 from lumbung_shared.kafka import EventHandler
 
-from lumbung_listings.storage.reservations import StockReservations
+from lumbung_listings.usecases.release_stock import ReleaseStock
+from lumbung_listings.usecases.reserve_stock import ReserveStock
+from lumbung_listings.usecases.settle_stock import SettleStock
 
 RELEASING = (OrderCancelled, OrderDeclined, OrderExpired)
 
 
-def order_handlers(reservations: StockReservations) -> Mapping[str, EventHandler]:
+def order_handlers(
+    reserve_stock: ReserveStock, release_stock: ReleaseStock, settle_stock: SettleStock
+) -> Mapping[str, EventHandler]:
     """Handlers by event type for the `stock` consumer group."""
 
     async def on_placed(event: Envelope[Any]) -> None:
-        await reservations.reserve(event.payload)
+        await reserve_stock(event.payload)
 
     async def on_ended_early(event: Envelope[Any]) -> None:
-        await reservations.release(event.payload.order_id)
+        await release_stock(event.payload.order_id)
 
     async def on_completed(event: Envelope[Any]) -> None:
-        await reservations.settle(event.payload.order_id)
+        await settle_stock(event.payload.order_id)
 
     return {
         OrderPlaced.event_type: on_placed,

@@ -9,10 +9,10 @@ from lumbung_shared.events import Envelope
 from lumbung_shared.events.sea_alerts import SeaAlertCancelled, SeaAlertIssued, SeaAlertUpdated
 from lumbung_shared.kafka import EventHandler
 
-from lumbung_listings.storage.risk import SupplyRisk
+from lumbung_listings.usecases.flag_supply_risk import FlagSupplyRisk
 
 
-def sea_alert_handlers(risk: SupplyRisk) -> Mapping[str, EventHandler]:
+def sea_alert_handlers(risk: FlagSupplyRisk) -> Mapping[str, EventHandler]:
     """Handlers by event type for the `supply-risk` consumer group.
 
     An update or cancel may carry a new alert id that `references` the earlier ones (CAP style)
@@ -21,12 +21,13 @@ def sea_alert_handlers(risk: SupplyRisk) -> Mapping[str, EventHandler]:
 
     async def on_active(event: Envelope[Any]) -> None:
         alert = event.payload
-        await risk.flag(alert.alert_id, alert.regency_codes, alert.expires, alert.references)
+        await risk.alert_active(
+            alert.alert_id, alert.regency_codes, alert.expires, alert.references
+        )
 
     async def on_cancelled(event: Envelope[Any]) -> None:
         alert = event.payload
-        for alert_id in {alert.alert_id, *alert.references}:
-            await risk.clear(alert_id)
+        await risk.alerts_ended({alert.alert_id, *alert.references})
 
     return {
         SeaAlertIssued.event_type: on_active,

@@ -15,15 +15,13 @@ from uuid import uuid4
 from bson import ObjectId
 from gridfs.asynchronous import AsyncGridFSBucket, AsyncGridOut
 from gridfs.errors import NoFile
-from lumbung_shared.mongo import ensure_indexes
+from lumbung_shared.mongo import Document, ensure_indexes
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
-from lumbung_listings.domain.photos import PhotoVariant, ProcessedPhoto
-from lumbung_listings.storage.documents import Document
+from lumbung_listings.domain.photos import ORIGINAL, PhotoVariant, ProcessedPhoto
 
 BUCKET = "photos"
-ORIGINAL = "original"
 
 
 class PhotoStore:

@@ -12,26 +12,22 @@ marketplace's note on a listing, not a seller's edit, and must not make their ne
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from lumbung_shared.mongo import ensure_indexes
+from lumbung_shared.clock import utc_now
+from lumbung_shared.mongo import Document, ensure_indexes
+from lumbung_shared.regions import regency_of
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from lumbung_listings.domain.regions import regency_of
 from lumbung_listings.domain.vocabulary import Kind
-from lumbung_listings.storage.documents import Document, now_ms
-
-log = logging.getLogger(__name__)
 
 ACTIVE, ENDED = "active", "ended"
 
 
-class SupplyRisk:
+class SupplyRiskRepository:
     """Flags and clears `supply_at_risk` on catch listings from sea-alert events."""
 
     def __init__(
@@ -64,7 +60,7 @@ class SupplyRisk:
         if expires <= datetime.now(UTC):
             await self.clear(alert_id)
             return
-        now = now_ms()
+        now = utc_now()
         await self._listings.update_many(
             {"risk_alert_ids": alert_id, "region_path": {"$nin": codes}},
             {"$pull": {"risk_alert_ids": alert_id}, "$set": {"updated_at": now}},
@@ -88,7 +84,7 @@ class SupplyRisk:
         await self._alerts.update_one({"_id": alert_id}, {"$set": {"state": ENDED}}, upsert=True)
         await self._listings.update_many(
             {"risk_alert_ids": alert_id},
-            {"$pull": {"risk_alert_ids": alert_id}, "$set": {"updated_at": now_ms()}},
+            {"$pull": {"risk_alert_ids": alert_id}, "$set": {"updated_at": utc_now()}},
         )
         await self._settle_flags()
 
@@ -107,15 +103,6 @@ class SupplyRisk:
         for alert in expired:
             await self.clear(alert["_id"])
         return len(expired)
-
-    async def run_sweeps(self, interval_seconds: float) -> None:
-        """Background loop: expire alerts that nobody cancelled."""
-        while True:
-            try:
-                await self.sweep()
-            except Exception as exc:  # a failed pass is retried at the next interval
-                log.warning("supply-risk sweep failed", extra={"error": repr(exc)[:300]})
-            await asyncio.sleep(interval_seconds)
 
     async def active_for(self, kind: str, origin_region: str) -> list[str]:
         """Ids of active alerts that cover a catch listing from `origin_region`."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from lumbung_shared.mongo import Document
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
@@ -26,9 +27,9 @@ from lumbung_listings.domain.search import (
     from_micros,
     micros,
 )
-from lumbung_listings.domain.sync import SETTLE, START, SyncCursor, encode_sync_cursor
+from lumbung_listings.domain.sync import SETTLE, SyncCursor
 from lumbung_listings.domain.vocabulary import Unit
-from lumbung_listings.storage.documents import HIDDEN_FIELDS, Document
+from lumbung_listings.storage.documents import HIDDEN_FIELDS
 
 MAX_PRICE_ROWS = 20_000  # a board over more live listings than this is sampled by recency
 
@@ -107,9 +108,19 @@ class ListingSearch:
         return Page(rows[:size], _cursor_of(rows[size - 1], filters.sort))
 
     async def changes(
-        self, scope: Document, since: SyncCursor, size: int
+        self,
+        statuses: list[str] | None,
+        seller_id: str | None,
+        since: SyncCursor,
+        size: int,
     ) -> tuple[list[Document], SyncCursor, bool]:
-        """Listings in `scope` changed after `since` (settled ones only), oldest change first."""
+        """Listings changed after `since` (settled ones only), oldest change first.
+
+        Only those in `statuses` (all when None) and of `seller_id` (any when None).
+        """
+        scope: Document = {} if statuses is None else {"status": {"$in": statuses}}
+        if seller_id is not None:
+            scope["seller_id"] = seller_id
         settled = datetime.now(UTC) - SETTLE
         moment = from_micros(since.key)
         after: Document = {
@@ -162,8 +173,3 @@ class ListingSearch:
             )
             for doc in docs
         ]
-
-
-def sync_token(cursor: SyncCursor, given: str) -> str:
-    """The token to hand back: the given one when nothing changed (also for "from the start")."""
-    return given if cursor == START else encode_sync_cursor(cursor)

@@ -42,6 +42,8 @@ Guard = Annotated[UrlGuard, Depends(from_state("url_guard", UrlGuard))]
 
 Admin = Annotated[Identity, require_roles(Role.ADMIN)]
 Reporter = Annotated[Identity, require_roles(Role.AGENCY, Role.ADMIN)]
-"""Who may post observations and read feed health: agencies (API keys) and admins."""
+"""Who may post observations and read feed health: agencies (accounts, API keys) and admins.
+
+Observations are further limited to the agency's regions (`domain.scope.RegionScope`)."""
 Agency = Annotated[Identity, require_roles(Role.AGENCY, Role.ADMIN)]
-"""Who may subscribe to webhooks; each sees only their own subscriptions."""
+"""Who may subscribe to webhooks: prefixes inside their regions, their own subscriptions only."""

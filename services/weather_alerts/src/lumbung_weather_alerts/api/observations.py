@@ -1,7 +1,9 @@
 """Sea-state observations in (`/v1/observations`): agencies and admins post, the poller reads.
 
 A bad observation is refused whole (422, bilingual, the field named) before anything is
-stored; a repeat of an identical observation is accepted and changes nothing.
+stored; a repeat of an identical observation is accepted and changes nothing. An agency reports
+only for zones whose regencies all lie inside its regions (`domain.scope`); otherwise 403
+`region-out-of-scope`, nothing stored and no alert issued, updated or cancelled.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pydantic import BaseModel
 
 from lumbung_weather_alerts.api.deps import FeedSources, IngestService, Reporter, Settings
 from lumbung_weather_alerts.api.views import AlertView, alert_view
+from lumbung_weather_alerts.domain.scope import RegionScope
 from lumbung_weather_alerts.ingest import parse_observation
 
 router = APIRouter(prefix="/v1/observations", tags=["observations"])
@@ -52,11 +55,13 @@ async def post_observation(
     response: Response,
     body: Annotated[Any, Body()],
 ) -> IngestView:
-    """Report sea conditions for a zone; 201 when it issued, updated or cancelled an alert."""
-    del reporter
+    """Report sea conditions for a zone; 201 when it issued, updated or cancelled an alert.
+
+    Agencies only for zones entirely inside their regions (403 otherwise); admins anywhere.
+    """
     observation = parse_observation(body)
     now = datetime.now(UTC)
-    result = await ingest.apply(observation, now)
+    result = await ingest.apply(observation, now, scope=RegionScope.of(reporter))
     response.status_code = 200 if result.outcome == "no_change" else 201
     alert = (
         None if result.alert is None else alert_view(result.alert, now, settings.public_base_url)

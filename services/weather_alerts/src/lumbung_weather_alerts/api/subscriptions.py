@@ -2,6 +2,11 @@
 
 The URL passes the SSRF guard at registration (and again at every delivery). The signing
 secret is shown once, when created or rotated; we never show it again.
+
+An agency subscribes only to prefixes inside its regions (`domain.scope`; 403
+`region-out-of-scope` for a foreign or wider prefix, nothing stored) and sees, deletes, rotates
+and reads or redelivers the deliveries of its own subscriptions only: anyone else's is 404, so
+their existence does not leak. Admins are unrestricted.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from lumbung_weather_alerts.api.deps import Agency, Deliveries, Guard, Settings, Subscriptions
 from lumbung_weather_alerts.domain.cap import Severity
+from lumbung_weather_alerts.domain.scope import RegionScope
 from lumbung_weather_alerts.domain.subscriptions import RegencyPrefix
 from lumbung_weather_alerts.domain.webhooks import new_secret
 from lumbung_weather_alerts.storage.subscriptions import MAX_PER_OWNER, Document
@@ -92,7 +98,11 @@ def _delivery(doc: Document) -> DeliveryView:
 async def register(
     agency: Agency, body: SubscriptionBody, subscriptions: Subscriptions, guard: Guard
 ) -> CreatedSubscription:
-    """Register a webhook for regency prefixes at or above a severity; returns its secret."""
+    """Register a webhook for regency prefixes at or above a severity; returns its secret.
+
+    Agencies only for prefixes inside their regions (403 otherwise); admins for any.
+    """
+    RegionScope.of(agency).check_prefixes(body.regency_prefixes)
     await guard.check(body.url)
     if await subscriptions.count_active(agency) >= MAX_PER_OWNER:
         raise ConflictError(

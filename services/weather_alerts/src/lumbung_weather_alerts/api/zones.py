@@ -1,4 +1,10 @@
-"""Maritime forecast zones (`/v1/zones`): anyone reads them, admins manage them."""
+"""Maritime forecast zones (`/v1/zones`): anyone reads them, admins manage them.
+
+Zones and their regencies are public safety information, so reads are not limited by region.
+No agency writes zones, whatever its regions: which regencies a zone warns is what the
+region scope of observations (`domain.scope`) is checked against, so letting an agency edit
+them would let it widen its own reach.
+"""
 
 from __future__ import annotations
 

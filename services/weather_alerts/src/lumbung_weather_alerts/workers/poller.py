@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from lumbung_weather_alerts.domain.feed import MAX_FEED_BYTES, FeedStatus, ForecastFeed
 from lumbung_weather_alerts.domain.observations import Observation
+from lumbung_weather_alerts.domain.scope import RegionScope
 from lumbung_weather_alerts.ingest import Ingest
 from lumbung_weather_alerts.settings import WeatherAlertsSettings
 from lumbung_weather_alerts.storage.feed_sources import FeedSourceRepository
@@ -79,7 +80,9 @@ class ForecastPoller:
         accepted = skipped = 0
         for index, entry in enumerate(feed.observation_inputs()):
             try:
-                await self._ingest.apply(Observation.model_validate(entry), now)
+                # Our own BMKG feed, not a caller: unrestricted by region.
+                observation = Observation.model_validate(entry)
+                await self._ingest.apply(observation, now, scope=RegionScope.everywhere())
                 accepted += 1
             except (ValidationError, DomainError) as exc:
                 skipped += 1

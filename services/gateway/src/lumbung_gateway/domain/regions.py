@@ -1,14 +1,20 @@
-"""Kemendagri region codes as accounts carry them: province, regency/city or district."""
+"""Kemendagri region codes as accounts carry them: province, regency/city or district.
+
+The shape of a code is the shared rule (`lumbung_shared.regions`); what this adds is the
+gateway's bilingual 422 for an account's region that does not have that shape.
+"""
 
 from __future__ import annotations
 
 import re
 
 from lumbung_shared.errors import Message
+from lumbung_shared.regions import REGION_PATTERN
 
 from lumbung_gateway.domain.errors import InvalidInputError
 
-REGION_PATTERN = r"^[0-9]{2}(\.[0-9]{2}){0,2}$"
+__all__ = ["REGION_PATTERN", "check_region"]
+
 _REGION = re.compile(REGION_PATTERN)
 
 

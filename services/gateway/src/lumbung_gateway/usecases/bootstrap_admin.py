@@ -14,22 +14,22 @@ from lumbung_shared.errors import ConflictError
 
 from lumbung_gateway.domain.roles import Role
 from lumbung_gateway.settings import GatewaySettings
-from lumbung_gateway.usecases.sessions import NewAccount, Sessions
+from lumbung_gateway.usecases.accounts import Accounts, NewAccount
 
 log = logging.getLogger(__name__)
 BOOTSTRAP_REGIONS: tuple[str, ...] = ()  # an admin is not bound to a region
 
 
-async def ensure_bootstrap_admin(settings: GatewaySettings, sessions: Sessions) -> None:
+async def ensure_bootstrap_admin(settings: GatewaySettings, accounts: Accounts) -> None:
     """Create the configured first admin if both settings are present and it does not exist."""
     phone, password = settings.bootstrap_admin_phone, settings.bootstrap_admin_password
     if not phone or password is None:
         return
     new = NewAccount.of(phone, password.get_secret_value(), "Admin", Role.ADMIN, BOOTSTRAP_REGIONS)
-    if await sessions.accounts.by_phone(new.phone) is not None:
+    if await accounts.exists(new.phone):
         return
     try:
-        account = await sessions.register(new, created_by="bootstrap")
+        account = await accounts.register(new, created_by="bootstrap")
     except ConflictError:
         return  # another gateway instance created it at the same moment
     log.info("bootstrap admin created", extra={"account_id": account.id})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lumbung_gateway.metrics import MAX_SERIES, Counter, Histogram, route_template
+from lumbung_gateway.api.metrics import MAX_SERIES, Counter, Histogram, route_template
 
 
 class TestExposition:

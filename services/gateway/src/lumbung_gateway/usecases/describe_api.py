@@ -1,4 +1,9 @@
-"""Merge OpenAPI documents: the gateway's own and each service's, into one.
+"""Describe the public API: the gateway's own routes and each service's, merged into one.
+
+Each service's `/openapi.json` is fetched with a short timeout and the merged document is kept
+for `openapi_cache_seconds`; a service that does not answer is left out (and named in
+`x-unavailable-services`) and the document is rebuilt sooner, so a restart does not leave a
+hole for a minute.
 
 Only paths the gateway actually routes to a service are taken from it (never its health or
 internal routes). Component names that two services define differently are renamed
@@ -9,9 +14,13 @@ documents the errors the gateway itself can answer with, as RFC 9457 problem doc
 
 from __future__ import annotations
 
+import asyncio
 import copy
-from collections.abc import Callable, Mapping
-from typing import Any
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+from lumbung_gateway.domain.upstreams import upstream_for
 
 Doc = dict[str, Any]
 REF_PREFIX = "#/components/"
@@ -147,3 +156,73 @@ def finish(merged: Doc, asyncapi_links: Mapping[str, str], missing: list[str]) -
     if missing:
         doc["x-unavailable-services"] = sorted(missing)
     return doc
+
+
+RETRY_INCOMPLETE_SECONDS = 5.0
+
+
+class ServiceDocuments(Protocol):
+    """The services behind the gateway, as far as their documents go."""
+
+    @property
+    def names(self) -> Sequence[str]:
+        """The services, sorted."""
+        ...
+
+    async def fetch_json(self, name: str, path: str) -> Doc | None:
+        """The JSON object a service serves at `path`; None if it does not answer with one."""
+        ...
+
+
+def _owned_by(name: str) -> Callable[[str], bool]:
+    return lambda path: upstream_for(path) == name
+
+
+def asyncapi_links(names: Sequence[str]) -> dict[str, str]:
+    """Where each service's AsyncAPI document is served through the gateway."""
+    return {name: f"/v1/asyncapi/{name}" for name in sorted(names)}
+
+
+class ApiDescription:
+    """The merged OpenAPI document, cached; and each service's AsyncAPI document."""
+
+    def __init__(self, services: ServiceDocuments, cache_seconds: float) -> None:
+        self._services = services
+        self._cache_seconds = cache_seconds
+        self._doc: Doc | None = None
+        self._expires = 0.0
+        self._lock = asyncio.Lock()
+
+    async def build(self, own: Doc) -> Doc:
+        """Merge the gateway's own document with every answering service's public routes."""
+        merged = copy.deepcopy(own)
+        names = sorted(self._services.names)
+        docs = await asyncio.gather(*(self._services.fetch_json(n, "/openapi.json") for n in names))
+        missing = []
+        for name, doc in zip(names, docs, strict=True):
+            if doc is None:
+                missing.append(name)
+                continue
+            merge_service(merged, doc, name, _owned_by(name))
+        return finish(merged, asyncapi_links(names), missing)
+
+    async def openapi(self, own: Callable[[], Doc]) -> Doc:
+        """The cached merged document, rebuilt when stale (sooner when a service was missing)."""
+        async with self._lock:
+            if self._doc is None or time.monotonic() >= self._expires:
+                doc = await self.build(own())
+                ttl = self._cache_seconds
+                if doc.get("x-unavailable-services"):
+                    ttl = min(ttl, RETRY_INCOMPLETE_SECONDS)
+                self._doc, self._expires = doc, time.monotonic() + ttl
+            return self._doc
+
+    def asyncapi_index(self) -> dict[str, str]:
+        """Where each service's AsyncAPI document (its Kafka events) is served."""
+        return asyncapi_links(self._services.names)
+
+    async def asyncapi(self, service: str) -> Doc | None:
+        """The AsyncAPI document `service` publishes; None if unknown or it has none."""
+        if service not in self._services.names:
+            return None
+        return await self._services.fetch_json(service, "/asyncapi.json")

@@ -1,10 +1,12 @@
-"""Specification: merging service documents keeps every definition and every reference right."""
+"""Specification: merging service documents keeps every definition and every reference right;
+the merged document is cached, and rebuilt sooner while a service is missing."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from lumbung_gateway.apidoc.merge import finish, merge_service
+from lumbung_gateway.usecases.describe_api import ApiDescription, finish, merge_service
 
 
 def _service(view: dict[str, Any], path: str) -> dict[str, Any]:
@@ -83,3 +85,57 @@ class TestMerge:
         assert "application/problem+json" in responses["429"]["content"]
         assert set(doc["components"]["securitySchemes"]) == {"bearerAuth", "apiKeyAuth"}
         assert doc["x-unavailable-services"] == ["orders"]
+
+
+class _Services:
+    def __init__(self, answering: set[str]) -> None:
+        self.answering = answering
+        self.fetches: list[tuple[str, str]] = []
+
+    @property
+    def names(self) -> Sequence[str]:
+        return ["listings", "orders"]
+
+    async def fetch_json(self, name: str, path: str) -> dict[str, Any] | None:
+        self.fetches.append((name, path))
+        if name not in self.answering:
+            return None
+        return {"asyncapi": "3.0.0"} if path == "/asyncapi.json" else {"paths": {}}
+
+
+def _own() -> dict[str, Any]:
+    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+
+
+class TestApiDescription:
+    async def test_a_complete_document_is_served_from_cache(self) -> None:
+        services = _Services({"listings", "orders"})
+        description = ApiDescription(services, cache_seconds=600)
+
+        first = await description.openapi(_own)
+        second = await description.openapi(_own)
+
+        assert first is second
+        assert len(services.fetches) == 2
+        assert "x-unavailable-services" not in first
+
+    async def test_a_missing_service_is_named_and_the_document_is_rebuilt_soon(self) -> None:
+        services = _Services({"listings"})
+        description = ApiDescription(services, cache_seconds=0)
+
+        doc = await description.openapi(_own)
+        await description.openapi(_own)
+
+        assert doc["x-unavailable-services"] == ["orders"]
+        assert len(services.fetches) == 4
+
+    async def test_asyncapi_documents_are_passed_through_for_known_services_only(self) -> None:
+        description = ApiDescription(_Services({"listings"}), cache_seconds=600)
+
+        assert await description.asyncapi("listings") == {"asyncapi": "3.0.0"}
+        assert await description.asyncapi("orders") is None
+        assert await description.asyncapi("nope") is None
+        assert description.asyncapi_index() == {
+            "listings": "/v1/asyncapi/listings",
+            "orders": "/v1/asyncapi/orders",
+        }

@@ -1,7 +1,7 @@
-"""The life of one order's hold on stock, keyed by the order id.
+"""The stock reservation of one order, keyed by the order id.
 
-An order arrives once as `order.placed` but may be delivered many times; its hold on stock is a
-small state machine so a repeat changes nothing: `pending` while lines are being taken, then
+An order arrives once as `order.placed` but may be delivered many times; its stock reservation
+is a small state machine so a repeat changes nothing: `pending` while lines are being taken, then
 `reserved` or `rejected` for good, and `released` once the units are back on sale. `settled`
 means the order completed and the units left for good. A release for an order never seen is
 recorded as `released` too, so a late `order.placed` for it cannot take stock afterwards.
@@ -16,8 +16,8 @@ from enum import StrEnum
 MAX_LINES = 50  # an order for more distinct listings than this is not a farmer's order
 
 
-class HoldState(StrEnum):
-    """Where an order's hold on stock is."""
+class StockReservationState(StrEnum):
+    """Where the stock reservation of an order is."""
 
     PENDING = "pending"
     RESERVED = "reserved"
@@ -26,25 +26,32 @@ class HoldState(StrEnum):
     SETTLED = "settled"
 
 
-DECIDED = frozenset({HoldState.RESERVED, HoldState.REJECTED, HoldState.RELEASED, HoldState.SETTLED})
-RELEASABLE = frozenset({HoldState.PENDING, HoldState.RESERVED})
+DECIDED = frozenset(
+    {
+        StockReservationState.RESERVED,
+        StockReservationState.REJECTED,
+        StockReservationState.RELEASED,
+        StockReservationState.SETTLED,
+    }
+)
+RELEASABLE = frozenset({StockReservationState.PENDING, StockReservationState.RESERVED})
 
 
 @dataclass(frozen=True)
-class HoldLine:
+class ReservationLine:
     """Units of one listing an order wants held."""
 
     listing_id: str
     quantity: int
 
 
-def merge_lines(lines: Iterable[tuple[str, int]]) -> list[HoldLine]:
+def merge_lines(lines: Iterable[tuple[str, int]]) -> list[ReservationLine]:
     """One line per listing, quantities summed, in first-seen order.
 
-    Each listing remembers which orders hold stock on it; two lines of the same listing in one
+    Each listing remembers which orders reserved stock on it; two lines of the same listing in one
     order would look like a repeat of the first and the second would never be taken.
     """
     totals: dict[str, int] = {}
     for listing_id, quantity in lines:
         totals[listing_id] = totals.get(listing_id, 0) + quantity
-    return [HoldLine(listing_id, quantity) for listing_id, quantity in totals.items()]
+    return [ReservationLine(listing_id, quantity) for listing_id, quantity in totals.items()]

@@ -1,0 +1,28 @@
+"""Which service answers which public path: the gateway's routing table.
+
+Pure, so the proxy, the merged API description and the tests read one table. Paths match whole
+segments only, so `/v1/ordersx` belongs to nobody.
+"""
+
+from __future__ import annotations
+
+SERVICES: tuple[str, ...] = ("listings", "orders", "weather_alerts")
+
+ROUTES: tuple[tuple[str, str], ...] = (
+    ("/v1/listings", "listings"),
+    ("/v1/prices", "listings"),
+    ("/v1/orders", "orders"),
+    ("/v1/alerts", "weather_alerts"),
+    ("/v1/zones", "weather_alerts"),
+    ("/v1/advisories", "weather_alerts"),
+    ("/v1/observations", "weather_alerts"),
+    ("/v1/subscriptions", "weather_alerts"),
+)
+
+
+def upstream_for(path: str) -> str | None:
+    """The service that owns `path`, matching whole path segments only."""
+    for prefix, name in ROUTES:
+        if path == prefix or path.startswith(prefix + "/"):
+            return name
+    return None

@@ -1,0 +1,1 @@
+"""The gateway's background loops, each supervised by `lumbung_shared.loops.every`."""

@@ -1,0 +1,49 @@
+"""The listings service's use cases: the only place storage, domain rules and events meet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lumbung_listings.usecases.add_photo import AddPhoto
+from lumbung_listings.usecases.change_listing_status import ChangeListingStatus
+from lumbung_listings.usecases.create_listing import CreateListing
+from lumbung_listings.usecases.delete_listing import DeleteListing
+from lumbung_listings.usecases.edit_listing import EditListing
+from lumbung_listings.usecases.read_listing import ReadListing
+from lumbung_listings.usecases.remove_photo import RemovePhoto
+from lumbung_listings.usecases.search_listings import SearchListings
+from lumbung_listings.usecases.show_photo import ShowPhoto
+from lumbung_listings.usecases.show_price_board import ShowPriceBoard
+from lumbung_listings.usecases.sync_listings import SyncListings
+
+__all__ = [
+    "AddPhoto",
+    "ChangeListingStatus",
+    "CreateListing",
+    "DeleteListing",
+    "EditListing",
+    "ListingsService",
+    "ReadListing",
+    "RemovePhoto",
+    "SearchListings",
+    "ShowPhoto",
+    "ShowPriceBoard",
+    "SyncListings",
+]
+
+
+@dataclass(frozen=True)
+class ListingsService:
+    """What routes reach through the lifespan state: one collaborator per use case."""
+
+    create_listing: CreateListing
+    read_listing: ReadListing
+    edit_listing: EditListing
+    change_listing_status: ChangeListingStatus
+    delete_listing: DeleteListing
+    add_photo: AddPhoto
+    remove_photo: RemovePhoto
+    show_photo: ShowPhoto
+    search_listings: SearchListings
+    sync_listings: SyncListings
+    show_price_board: ShowPriceBoard

@@ -1,0 +1,39 @@
+"""Edit a listing: the seller's patch against the version they saw (412 if it moved on)."""
+
+from __future__ import annotations
+
+from lumbung_shared.identity import Identity
+from lumbung_shared.mongo import Document
+
+from lumbung_listings.domain.access import stale_version
+from lumbung_listings.domain.lifecycle import Status
+from lumbung_listings.domain.listing import ListingPatch, apply_patch
+from lumbung_listings.domain.listing_content import content_fields, draft_of
+from lumbung_listings.domain.stock import status_for_stock
+from lumbung_listings.storage.listings import ListingRepository
+from lumbung_listings.storage.risk import SupplyRiskRepository
+from lumbung_listings.usecases.listing_access import load_own, save_change
+
+
+class EditListing:
+    """Applies a seller's edit; a listing that moved region or kind is re-checked for risk."""
+
+    def __init__(self, listings: ListingRepository, risk: SupplyRiskRepository) -> None:
+        self._listings = listings
+        self._risk = risk
+
+    async def __call__(
+        self, listing_id: str, editor: Identity, version: int, patch: ListingPatch
+    ) -> Document:
+        doc = await load_own(self._listings, listing_id, editor)
+        if doc["version"] != version:
+            raise stale_version(doc["version"])
+        draft = apply_patch(draft_of(doc), patch)
+        fields = {
+            **content_fields(draft),
+            "status": status_for_stock(Status(doc["status"]), draft.quantity_available).value,
+        }
+        if draft.kind != doc["kind"] or draft.origin_region != doc["origin_region"]:
+            risks = await self._risk.active_for(draft.kind, draft.origin_region)
+            fields.update(risk_alert_ids=risks, supply_at_risk=bool(risks))
+        return await save_change(self._listings, doc, fields)

@@ -1,0 +1,147 @@
+"""The steps reserving and releasing stock share: take or give back one listing's units.
+
+Each change is a single conditional update on the listing document, guarded by the version
+read a moment before, that the listing is active with enough units, and that this order has
+no reservation on it yet (`reserved_orders`); it takes the units, records the order, bumps the
+version and pushes `listing.updated` (and `listing.status_changed` when the last unit goes).
+A lost race re-reads and tries again; stock never goes below zero because the guard and the
+write are one operation, and a repeated order cannot take twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from lumbung_shared.clock import utc_now
+from lumbung_shared.events import Envelope
+from lumbung_shared.events.stock import StockLine
+from lumbung_shared.kafka import TransientError
+from lumbung_shared.mongo import Document
+
+from lumbung_listings.domain.lifecycle import Status
+from lumbung_listings.domain.stock import RejectReason, StockState, can_reserve, status_for_stock
+from lumbung_listings.domain.stock_reservation import ReservationLine, StockReservationState
+from lumbung_listings.messaging.events import listing_changed
+from lumbung_listings.storage.stock import ListingStock
+from lumbung_listings.storage.stock_reservations import StockReservationRepository
+
+MAX_RACES = 50  # re-reads after losing a race before the event is retried later
+UNDECIDED = frozenset({StockReservationState.PENDING})
+
+
+@dataclass(frozen=True)
+class LineTaken:
+    """The units are reserved for the order; `remaining` is what is left on the listing."""
+
+    remaining: int
+
+
+@dataclass(frozen=True)
+class LineRefused:
+    """The units could not be reserved, and why."""
+
+    reason: RejectReason
+
+
+async def take(
+    stock: ListingStock, listing_id: str, seller_id: str, order_id: str, quantity: int
+) -> LineTaken | LineRefused:
+    """Reserve `quantity` units for `order_id`, or say why not; a repeat is a no-op."""
+    for _ in range(MAX_RACES):
+        doc = await stock.find(listing_id)
+        if doc is None or doc.get("deleted") or doc["seller_id"] != seller_id:
+            return LineRefused(RejectReason.UNKNOWN_LISTING)
+        if order_id in doc.get("reserved_orders", []):
+            return LineTaken(doc["quantity_available"])
+        state = StockState(Status(doc["status"]), doc["quantity_available"], doc["min_order"])
+        reason = can_reserve(state, quantity)
+        if reason is not None:
+            return LineRefused(reason)
+        guard = {
+            "status": Status.ACTIVE.value,
+            "quantity_available": {"$gte": quantity},
+            "reserved_orders": {"$ne": order_id},
+        }
+        marker = {"$push": {"reserved_orders": order_id}}
+        after = await _change(stock, doc, -quantity, guard, marker)
+        if after is not None:
+            return LineTaken(after["quantity_available"])
+    raise TransientError(f"listing {listing_id} kept changing; retrying later")
+
+
+async def give_back(
+    stock: ListingStock, listing_id: str, order_id: str, quantity: int
+) -> int | None:
+    """Return `quantity` units reserved by `order_id`; None when it reserved none there."""
+    for _ in range(MAX_RACES):
+        doc = await stock.find(listing_id)
+        if doc is None or order_id not in doc.get("reserved_orders", []):
+            return None
+        if doc.get("deleted"):
+            # A deleted listing sells nothing: drop the reservation, publish nothing.
+            await stock.drop_marker(listing_id, order_id)
+            return 0
+        release = {"$pull": {"reserved_orders": order_id}}
+        after = await _change(stock, doc, quantity, {"reserved_orders": order_id}, release)
+        if after is not None:
+            return int(after["quantity_available"])
+    raise TransientError(f"listing {listing_id} kept changing; retrying later")
+
+
+async def give_back_all(
+    stock: ListingStock, order_id: str, lines: Sequence[ReservationLine]
+) -> list[StockLine]:
+    """Return every line the order still reserves, last taken first."""
+    freed = []
+    for line in reversed(lines):
+        remaining = await give_back(stock, line.listing_id, order_id, line.quantity)
+        if remaining is not None:
+            freed.append(
+                StockLine(listing_id=line.listing_id, quantity=line.quantity, remaining=remaining)
+            )
+    return freed
+
+
+async def decide(
+    reservations: StockReservationRepository,
+    order_id: str,
+    state: StockReservationState,
+    event: Envelope[Any],
+    from_states: frozenset[StockReservationState] = UNDECIDED,
+    **fields: Any,
+) -> StockReservationState:
+    """Record the decision and its event in one update, only from an undecided state."""
+    moved = await reservations.move(
+        order_id, [s.value for s in from_states], {"state": state.value, **fields}, event
+    )
+    if moved:
+        return state
+    current = await reservations.state_of(order_id)
+    return StockReservationState(current) if current else state
+
+
+def lines_of(reservation: Document) -> list[ReservationLine]:
+    return [
+        ReservationLine(line["listing_id"], line["quantity"])
+        for line in reservation.get("lines", [])
+    ]
+
+
+async def _change(
+    stock: ListingStock, doc: Document, delta: int, guard: Document, marker: Document
+) -> Document | None:
+    """Apply `delta` to the stock of `doc` if it is still at the version read; else None."""
+    quantity = doc["quantity_available"] + delta
+    after = {
+        **doc,
+        "quantity_available": quantity,
+        "status": status_for_stock(Status(doc["status"]), quantity).value,
+        "version": doc["version"] + 1,
+        "updated_at": utc_now(),
+    }
+    fields = {key: after[key] for key in ("quantity_available", "status", "version", "updated_at")}
+    if await stock.change(doc, fields, guard, marker, listing_changed(doc, after)):
+        return after
+    return None
