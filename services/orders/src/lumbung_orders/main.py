@@ -2,31 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from functools import partial
 
 from fastapi import FastAPI
 from lumbung_shared.events import Topic
-from lumbung_shared.service import Runtime, create_service_app
+from lumbung_shared.service import Runtime, Setup, create_service_app
 from lumbung_shared.settings import load_settings
 
 from lumbung_orders.api import listing_snapshots, live, orders, payments
-from lumbung_orders.checkout import Checkout
+from lumbung_orders.api.views import order_json
 from lumbung_orders.messaging.listings import listing_handlers
 from lumbung_orders.messaging.sea_alerts import sea_alert_handlers
 from lumbung_orders.messaging.stock import stock_handlers
-from lumbung_orders.orderbook import OrderBook
-from lumbung_orders.schedules import expiry_sweeper, housekeeping
 from lumbung_orders.settings import OrdersSettings
 from lumbung_orders.storage.idempotency import IdempotencyRepository
 from lumbung_orders.storage.listing_snapshots import ListingSnapshotRepository
 from lumbung_orders.storage.orders import OrderRepository
 from lumbung_orders.storage.sea_alerts import ActiveSeaAlerts
+from lumbung_orders.usecases.expire_reservations import expire_reservations
+from lumbung_orders.usecases.find_orders import FindOrders
+from lumbung_orders.usecases.flag_delivery_risk import FlagDeliveryRisk
+from lumbung_orders.usecases.listing_snapshots import CopyListing, ShowListingSnapshot
+from lumbung_orders.usecases.order_changes import OrderChanges
+from lumbung_orders.usecases.place_order import PlaceOrder
+from lumbung_orders.usecases.record_stock_reply import RecordStockReply
+from lumbung_orders.workers.expiry_sweeper import expiry_sweeper
+from lumbung_orders.workers.housekeeping import housekeeping
 
 
-def _setup(settings: OrdersSettings) -> Any:
-    async def setup(runtime: Runtime[OrdersSettings]) -> Mapping[str, Any]:
+@dataclass(frozen=True)
+class OrdersState:
+    """What routes reach (through `api.deps`): the use cases and the read model they call."""
+
+    show_listing_snapshot: ShowListingSnapshot
+    order_changes: OrderChanges
+    find_orders: FindOrders
+    place_order: PlaceOrder
+
+
+def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
+    async def setup(runtime: Runtime[OrdersSettings]) -> OrdersState:
         """Read model, orders with their outbox, the saga and alert consumers, schedules."""
         snapshots = ListingSnapshotRepository(runtime.db.listing_snapshots)
         repository = OrderRepository(runtime.db.orders, runtime.relay.watch(runtime.db.orders))
@@ -34,14 +51,26 @@ def _setup(settings: OrdersSettings) -> Any:
         alerts = ActiveSeaAlerts(runtime.db.sea_alerts)
         await repository.ensure_indexes()
         await keys.ensure_indexes()
-        book = OrderBook(repository)
+        changes = OrderChanges(repository)
+        risk = FlagDeliveryRisk(repository, changes, alerts)
 
-        runtime.consume("listing-snapshots", [Topic.LISTING_EVENTS], listing_handlers(snapshots))
         runtime.consume(
-            "stock-saga", [Topic.STOCK_EVENTS], stock_handlers(book, settings.confirm_within)
+            "listing-snapshots", [Topic.LISTING_EVENTS], listing_handlers(CopyListing(snapshots))
         )
-        runtime.consume("sea-alerts", [Topic.SEA_ALERT_EVENTS], sea_alert_handlers(book, alerts))
-        runtime.run_in_background(expiry_sweeper(book, settings.expiry_scan_seconds))
+        replies = RecordStockReply(changes, settings.confirm_within)
+        runtime.consume(
+            "stock-saga", [Topic.STOCK_EVENTS], stock_handlers(replies.reserved, replies.rejected)
+        )
+        runtime.consume(
+            "sea-alerts",
+            [Topic.SEA_ALERT_EVENTS],
+            sea_alert_handlers(risk.alert_in_force, risk.alerts_ended),
+        )
+        runtime.run_in_background(
+            expiry_sweeper(
+                partial(expire_reservations, repository, changes), settings.expiry_scan_seconds
+            )
+        )
         runtime.run_in_background(
             housekeeping(
                 keys,
@@ -50,11 +79,12 @@ def _setup(settings: OrdersSettings) -> Any:
                 settings.housekeeping_seconds,
             )
         )
-        return {
-            "listing_snapshots": snapshots,
-            "order_book": book,
-            "checkout": Checkout(repository, keys, snapshots, alerts),
-        }
+        return OrdersState(
+            show_listing_snapshot=ShowListingSnapshot(snapshots),
+            order_changes=changes,
+            find_orders=FindOrders(repository),
+            place_order=PlaceOrder(repository, keys, snapshots, alerts, order_json),
+        )
 
     return setup
 

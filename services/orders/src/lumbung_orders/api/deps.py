@@ -6,11 +6,12 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from lumbung_shared.web.identity import Identity, Role, require_roles
-from lumbung_shared.web.state import from_state
+from lumbung_shared.web.state import from_service
 
-from lumbung_orders.checkout import Checkout
-from lumbung_orders.orderbook import OrderBook
 from lumbung_orders.settings import OrdersSettings
+from lumbung_orders.usecases.find_orders import FindOrders
+from lumbung_orders.usecases.order_changes import OrderChanges
+from lumbung_orders.usecases.place_order import PlaceOrder
 
 
 def settings(request: Request) -> OrdersSettings:
@@ -18,8 +19,9 @@ def settings(request: Request) -> OrdersSettings:
     return current
 
 
-Book = Annotated[OrderBook, Depends(from_state("order_book", OrderBook))]
-CheckoutUseCase = Annotated[Checkout, Depends(from_state("checkout", Checkout))]
+Changes = Annotated[OrderChanges, Depends(from_service("order_changes", OrderChanges))]
+Finder = Annotated[FindOrders, Depends(from_service("find_orders", FindOrders))]
+Placing = Annotated[PlaceOrder, Depends(from_service("place_order", PlaceOrder))]
 Settings = Annotated[OrdersSettings, Depends(settings)]
 Buyer = Annotated[Identity, require_roles(Role.BUYER)]
 Participant = Annotated[Identity, require_roles(Role.BUYER, Role.FARMER, Role.FISHER, Role.ADMIN)]

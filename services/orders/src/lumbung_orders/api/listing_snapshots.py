@@ -10,21 +10,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
-from lumbung_shared.errors import NotFoundError
 from lumbung_shared.web.identity import Caller
-from lumbung_shared.web.state import from_state
+from lumbung_shared.web.state import from_service
 from pydantic import BaseModel, Field
 
-from lumbung_orders.domain.visibility import may_see_listing
-from lumbung_orders.storage.listing_snapshots import ListingSnapshotRepository
+from lumbung_orders.usecases.listing_snapshots import ShowListingSnapshot
 
 router = APIRouter(prefix="/v1/orders/listing-snapshots", tags=["orders"])
 
 
 ListingId = Annotated[str, Path(min_length=1, max_length=64)]
-Snapshots = Annotated[
-    ListingSnapshotRepository,
-    Depends(from_state("listing_snapshots", ListingSnapshotRepository)),
+ShowSnapshot = Annotated[
+    ShowListingSnapshot, Depends(from_service("show_listing_snapshot", ShowListingSnapshot))
 ]
 
 
@@ -47,17 +44,11 @@ class ListingSnapshotView(BaseModel):
 
 @router.get("/{listing_id}", response_model=ListingSnapshotView)
 async def get_listing_snapshot(
-    listing_id: ListingId, caller: Caller, snapshots: Snapshots
+    listing_id: ListingId, caller: Caller, show: ShowSnapshot
 ) -> ListingSnapshotView:
     """The orders service's copy of a listing (from listing events), if the caller may see it.
 
     Active, paused and sold-out listings: anyone. Drafts and archived listings: their seller and
     admins only; anyone else gets 404, as for a listing that does not exist.
     """
-    doc = await snapshots.get(listing_id)
-    seller_id, status = doc.get("seller_id"), doc.get("status")
-    if not isinstance(seller_id, str) or not isinstance(status, str):
-        raise NotFoundError("Listing", "Listing")  # only a status change arrived so far
-    if not may_see_listing(caller, seller_id, status):
-        raise NotFoundError("Listing", "Listing")
-    return ListingSnapshotView.model_validate(doc)
+    return ListingSnapshotView.model_validate(await show(listing_id, caller))

@@ -18,12 +18,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 from fastapi.responses import StreamingResponse
 
-from lumbung_orders.api.deps import Book, OrderId, Participant, Settings
+from lumbung_orders.api.deps import Finder, OrderId, Participant, Settings
 from lumbung_orders.api.views import order_json
 from lumbung_orders.domain.states import TERMINAL_STATES
-from lumbung_orders.orderbook import OrderBook
+from lumbung_orders.domain.stored_order import StoredOrder
 from lumbung_orders.settings import OrdersSettings
-from lumbung_orders.storage.orders import StoredOrder
+from lumbung_orders.usecases.find_orders import FindOrders
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
@@ -32,22 +32,22 @@ router = APIRouter(prefix="/v1/orders", tags=["orders"])
 async def order_events(
     order_id: OrderId,
     caller: Participant,
-    book: Book,
+    find: Finder,
     settings: Settings,
     last_event_id: Annotated[str | None, Header(max_length=20)] = None,
 ) -> StreamingResponse:
     """Stream the order (text/event-stream) each time it changes."""
-    stored = await book.visible(order_id, caller)
+    stored = await find.one(order_id, caller)
     seen = int(last_event_id) if last_event_id and last_event_id.isdigit() else 0
     return StreamingResponse(
-        _stream(book, stored, seen, settings),
+        _stream(find, stored, seen, settings),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
 async def _stream(
-    book: OrderBook, stored: StoredOrder, seen: int, settings: OrdersSettings
+    find: FindOrders, stored: StoredOrder, seen: int, settings: OrdersSettings
 ) -> AsyncIterator[bytes]:
     started = last_sent = time.monotonic()
     yield f"retry: {int(settings.events_poll_seconds * 2000)}\n\n".encode()
@@ -66,7 +66,7 @@ async def _stream(
             last_sent = now
             yield b": keep-alive\n\n"
         await asyncio.sleep(settings.events_poll_seconds)
-        current = await book.repository.get(stored.order.order_id)
+        current = await find.latest(stored.order.order_id)
 
 
 def _event(stored: StoredOrder) -> bytes:

@@ -45,7 +45,7 @@ from lumbung_shared.errors import DomainError, ForbiddenError, Message
 from lumbung_shared.web.identity import Caller, Identity, Role
 from pydantic import BaseModel, Field, ValidationError
 
-from lumbung_orders.api.deps import Book, OrderId, Settings
+from lumbung_orders.api.deps import Changes, OrderId, Settings
 from lumbung_orders.api.orders import change
 from lumbung_orders.api.views import OrderView, order_view
 from lumbung_orders.domain.callbacks import (
@@ -140,14 +140,14 @@ RefundCallback = Annotated[Notice, notice_for(CallbackAction.REFUND)]
     description=PROVIDER_CONTRACT,
 )
 async def confirm_payment(
-    order_id: OrderId, caller: Caller, book: Book, notice: PaymentCallback, response: Response
+    order_id: OrderId, caller: Caller, changes: Changes, notice: PaymentCallback, response: Response
 ) -> OrderView:
     def move(
         order: Order, actor: Actor, who: str, at: datetime, details: PaymentNotice
     ) -> list[OrderEvent]:
         return order.confirm_payment(actor, who, at, details.reference)
 
-    return await _apply(book, order_id, caller, notice, response=response, move=move)
+    return await _apply(changes, order_id, caller, notice, response=response, move=move)
 
 
 @router.post(
@@ -157,18 +157,24 @@ async def confirm_payment(
     description=PROVIDER_CONTRACT,
 )
 async def mark_refunded(
-    order_id: OrderId, caller: Caller, book: Book, notice: RefundCallback, response: Response
+    order_id: OrderId, caller: Caller, changes: Changes, notice: RefundCallback, response: Response
 ) -> OrderView:
     def move(
         order: Order, actor: Actor, who: str, at: datetime, _: PaymentNotice
     ) -> list[OrderEvent]:
         return order.mark_refunded(actor, who, at)
 
-    return await _apply(book, order_id, caller, notice, response=response, move=move)
+    return await _apply(changes, order_id, caller, notice, response=response, move=move)
 
 
 async def _apply(
-    book: Book, order_id: str, caller: Identity, notice: Notice, *, response: Response, move: Move
+    changes: Changes,
+    order_id: str,
+    caller: Identity,
+    notice: Notice,
+    *,
+    response: Response,
+    move: Move,
 ) -> OrderView:
     """Make the move in one guarded write; a callback id the order has seen changes nothing.
 
@@ -189,7 +195,7 @@ async def _apply(
         return move(order, notice.actor, who, datetime.now(UTC), notice.details)
 
     lookup = caller if notice.actor is Actor.ADMIN else SYSTEM_IDENTITY
-    stored = await change(book, order_id, decide, lookup)
+    stored = await change(changes, order_id, decide, lookup)
     if replayed:
         response.headers[REPLAYED_HEADER] = "true"
     return order_view(stored)

@@ -11,7 +11,7 @@ from lumbung_orders.domain.order import TimelineEntry
 from lumbung_orders.domain.payments import PaymentMethod, PaymentStatus
 from lumbung_orders.domain.pricing import DeliveryRequest, PricedLine
 from lumbung_orders.domain.states import OrderState
-from lumbung_orders.storage.orders import StoredOrder
+from lumbung_orders.domain.stored_order import StoredOrder
 
 
 class OrderView(BaseModel):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from lumbung_shared.web.identity import Identity
+from lumbung_shared.identity import Identity
 
 PUBLIC_LISTING_STATUSES: Final = frozenset({"active", "paused", "sold_out"})
 """Mirrors `PUBLIC_BY_ID` in the listings service's `domain.access`."""

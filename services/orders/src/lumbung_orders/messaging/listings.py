@@ -14,24 +14,24 @@ from lumbung_shared.events.listings import (
 )
 from lumbung_shared.kafka import EventHandler
 
-from lumbung_orders.storage.listing_snapshots import ListingSnapshotRepository
+from lumbung_orders.usecases.listing_snapshots import CopyListing
 
 
-def listing_handlers(snapshots: ListingSnapshotRepository) -> Mapping[str, EventHandler]:
+def listing_handlers(copy: CopyListing) -> Mapping[str, EventHandler]:
     """Handlers by event type; each is one version-guarded write."""
 
     async def on_snapshot(event: Envelope[Any]) -> None:
         payload = event.payload
         fields = payload.model_dump(mode="json", exclude={"listing_id", "version"})
-        await snapshots.apply(payload.listing_id, payload.version, {**fields, "deleted": False})
+        await copy(payload.listing_id, payload.version, {**fields, "deleted": False})
 
     async def on_status_changed(event: Envelope[Any]) -> None:
         payload: ListingStatusChanged = event.payload
-        await snapshots.apply(payload.listing_id, payload.version, {"status": payload.status})
+        await copy(payload.listing_id, payload.version, {"status": payload.status})
 
     async def on_deleted(event: Envelope[Any]) -> None:
         payload: ListingDeleted = event.payload
-        await snapshots.apply(payload.listing_id, payload.version, {"deleted": True})
+        await copy(payload.listing_id, payload.version, {"deleted": True})
 
     return {
         ListingCreated.event_type: on_snapshot,

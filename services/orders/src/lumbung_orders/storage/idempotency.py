@@ -11,14 +11,12 @@ Records are kept at least 24 h; FerretDB has no TTL index, so housekeeping delet
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any, Final
+from typing import Final
 
-from lumbung_shared.mongo import ensure_indexes
+from lumbung_shared.mongo import Document, ensure_indexes
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
-
-Document = dict[str, Any]
 
 INDEXES: Final = (IndexModel([("created_at", ASCENDING)], name="created_at"),)
 

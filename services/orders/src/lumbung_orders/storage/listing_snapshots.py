@@ -7,13 +7,10 @@ database. Every write is guarded by the listing's version, so a redelivered or l
 
 from __future__ import annotations
 
-from typing import Any
-
 from lumbung_shared.errors import NotFoundError
+from lumbung_shared.mongo import Document
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
-
-Document = dict[str, Any]
 
 
 class ListingSnapshotRepository:

@@ -12,22 +12,23 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, Final
 
+from lumbung_shared.clock import utc_now
 from lumbung_shared.events import Envelope
-from lumbung_shared.mongo import ensure_indexes
-from lumbung_shared.outbox import Notify, outbox_fields, outbox_push
+from lumbung_shared.mongo import Document, ensure_indexes
+from lumbung_shared.outbox import Notify, outbox_fields, with_events
+from lumbung_shared.regions import regency_of
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from lumbung_orders.domain.order import Order
 from lumbung_orders.domain.pricing import ListingKind
-from lumbung_orders.domain.risk import regency_of
-
-Document = dict[str, Any]
+from lumbung_orders.domain.states import OrderState
+from lumbung_orders.domain.stored_order import StoredOrder
 
 ORDER_FIELDS: Final = frozenset(Order.model_fields) - {"order_id"}
 INDEXES: Final = (
@@ -37,15 +38,6 @@ INDEXES: Final = (
     IndexModel([("seller_id", ASCENDING), ("updated_at", ASCENDING)], name="seller_updated"),
     IndexModel([("state", ASCENDING), ("expires_at", ASCENDING)], name="state_expires"),
 )
-
-
-@dataclass(frozen=True)
-class StoredOrder:
-    """An order as read, with the version a change must be guarded by."""
-
-    order: Order
-    version: int
-    updated_at: datetime
 
 
 def to_document(order: Order) -> Document:
@@ -74,10 +66,6 @@ class OrderRepository:
     def __init__(self, collection: AsyncCollection[Document], wake: Notify) -> None:
         self._collection = collection
         self._wake = wake
-
-    @property
-    def collection(self) -> AsyncCollection[Document]:
-        return self._collection
 
     async def ensure_indexes(self) -> None:
         await ensure_indexes(self._collection, INDEXES)
@@ -110,12 +98,10 @@ class OrderRepository:
 
         Returns the order as now stored, or None when the guard failed (a concurrent change).
         """
-        now = _stored_now()
-        update: Document = {"$set": {**to_document(order), "updated_at": now}}
-        ops = outbox_push(*events) if events else {}
-        update["$inc"] = {"version": 1, **ops.get("$inc", {})}
-        if "$push" in ops:
-            update["$push"] = ops["$push"]
+        now = utc_now()  # what BSON keeps, so a write answers what reads will
+        update = with_events(
+            {"$set": {**to_document(order), "updated_at": now}, "$inc": {"version": 1}}, *events
+        )
         result = await self._collection.update_one(
             {"_id": order.order_id, "version": stored.version}, update
         )
@@ -134,21 +120,80 @@ class OrderRepository:
         )
         return [doc["_id"] async for doc in cursor]
 
-    async def ids_matching(self, query: Document, limit: int) -> list[str]:
+    async def catch_orders_in(
+        self, states: list[str], regencies: list[str], limit: int
+    ) -> list[str]:
+        """Orders in `states` with a catch line from any of `regencies`."""
+        return await self._ids(
+            {"state": {"$in": states}, "catch_regencies": {"$in": regencies}}, limit
+        )
+
+    async def flagged_by(self, alert_ids: list[str], limit: int) -> list[str]:
+        """Orders any of `alert_ids` flagged at risk."""
+        return await self._ids({"risk_alert_ids": {"$in": alert_ids}}, limit)
+
+    async def _ids(self, query: Document, limit: int) -> list[str]:
         cursor = self._collection.find(query, {"_id": 1}).limit(limit)
         return [doc["_id"] async for doc in cursor]
 
-    async def page(
-        self, query: Document, sort: list[tuple[str, int]], limit: int
-    ) -> list[StoredOrder]:
-        cursor = self._collection.find(query, _READ_PROJECTION).sort(sort).limit(limit)
-        return [from_document(doc) async for doc in cursor]
+    async def page(self, listing: OrderListing, limit: int) -> list[StoredOrder]:
+        """Up to `limit` orders matching `listing`, in its sort order."""
+        cursor = self._collection.find(listing.query(), _READ_PROJECTION)
+        return [from_document(doc) async for doc in cursor.sort(listing.sort()).limit(limit)]
 
 
-def _stored_now() -> datetime:
-    """Now cut to milliseconds, the precision BSON keeps, so a write answers what reads will."""
-    moment = datetime.now(UTC)
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+@dataclass(frozen=True)
+class PageKey:
+    """Where a page ended: the sort field's value and the id of its last order."""
+
+    at: datetime
+    order_id: str
+
+
+@dataclass(frozen=True)
+class OrderListing:
+    """Which orders a list asks for; with `since`, by change time, else newest placed first."""
+
+    buyer_id: str | None
+    seller_id: str | None
+    states: list[OrderState] | None
+    since: datetime | None
+    resume: PageKey | None = None
+
+    @property
+    def sort_field(self) -> str:
+        return "updated_at" if self.since is not None else "placed_at"
+
+    @property
+    def descending(self) -> bool:
+        return self.since is None
+
+    def after(self, key: PageKey) -> OrderListing:
+        return replace(self, resume=key)
+
+    def key_of(self, stored: StoredOrder) -> PageKey:
+        at = stored.updated_at if self.since is not None else stored.order.placed_at
+        return PageKey(at, stored.order.order_id)
+
+    def sort(self) -> list[tuple[str, int]]:
+        direction = DESCENDING if self.descending else ASCENDING
+        return [(self.sort_field, direction), ("_id", direction)]
+
+    def query(self) -> Document:
+        query: Document = {}
+        if self.buyer_id:
+            query["buyer_id"] = self.buyer_id
+        if self.seller_id:
+            query["seller_id"] = self.seller_id
+        if self.states:
+            query["state"] = {"$in": [state.value for state in self.states]}
+        if self.since is not None:
+            query["updated_at"] = {"$gte": self.since}
+        if self.resume is not None:
+            field, at, last_id = self.sort_field, self.resume.at, self.resume.order_id
+            beyond = "$lt" if self.descending else "$gt"
+            query["$or"] = [{field: {beyond: at}}, {field: at, "_id": {beyond: last_id}}]
+        return query
 
 
 _READ_PROJECTION: Final[Document] = {"outbox": 0}

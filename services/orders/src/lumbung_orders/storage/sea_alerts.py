@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
+from lumbung_shared.mongo import Document
 from pymongo.asynchronous.collection import AsyncCollection
-
-Document = dict[str, Any]
 
 
 class ActiveSeaAlerts:

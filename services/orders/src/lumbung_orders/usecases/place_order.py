@@ -12,30 +12,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 from uuid import uuid4
 
-from lumbung_orders.api.views import order_json
+from lumbung_shared.mongo import Document
+
 from lumbung_orders.domain import risk
 from lumbung_orders.domain.events import OrderEvent
 from lumbung_orders.domain.idempotency import IdempotencyRecord, check_replay, request_fingerprint
 from lumbung_orders.domain.order import Order
 from lumbung_orders.domain.pricing import ListingSnapshot, PlaceOrderRequest, price_order
+from lumbung_orders.domain.stored_order import StoredOrder
 from lumbung_orders.messaging.wire import envelopes
 from lumbung_orders.storage.idempotency import IdempotencyRepository, record_id
 from lumbung_orders.storage.listing_snapshots import ListingSnapshotRepository
-from lumbung_orders.storage.orders import OrderRepository, from_document, to_document
+from lumbung_orders.storage.orders import (
+    OrderRepository,
+    from_document,
+    to_document,
+)
 from lumbung_orders.storage.sea_alerts import ActiveSeaAlerts
-
-Document = dict[str, Any]
 
 PLACED_STATUS = 202
 
+Render = Callable[[StoredOrder], Document]
+"""How an order is shown to the buyer; stored as the answer every retry gets back."""
+
 
 @dataclass(frozen=True)
-class CheckoutAnswer:
+class PlacedOrders:
     """The HTTP answer to a checkout, identical for every retry with the same key."""
 
     status: int
@@ -43,7 +50,7 @@ class CheckoutAnswer:
     replayed: bool
 
 
-class Checkout:
+class PlaceOrder:
     """The place-order use case."""
 
     def __init__(
@@ -52,13 +59,15 @@ class Checkout:
         keys: IdempotencyRepository,
         snapshots: ListingSnapshotRepository,
         alerts: ActiveSeaAlerts,
+        render: Render,
     ) -> None:
         self._orders = orders
         self._keys = keys
         self._snapshots = snapshots
         self._alerts = alerts
+        self._render = render
 
-    async def place(self, buyer_id: str, key: str, request: PlaceOrderRequest) -> CheckoutAnswer:
+    async def place(self, buyer_id: str, key: str, request: PlaceOrderRequest) -> PlacedOrders:
         fingerprint = request_fingerprint(buyer_id, request.model_dump(mode="json"))
         existing = await self._keys.get(buyer_id, key)
         if existing is not None:
@@ -105,16 +114,16 @@ class Checkout:
             events += risk.flag_orders([order], alert_id, regencies, now)
         return events
 
-    async def _finish(self, record: Document, *, replayed: bool) -> CheckoutAnswer:
+    async def _finish(self, record: Document, *, replayed: bool) -> PlacedOrders:
         response = record.get("response")
         if response is None:
             for doc in record["plan"]:
                 await self._orders.insert(doc)
-            body = {"orders": [order_json(from_document(doc)) for doc in record["plan"]]}
+            body = {"orders": [self._render(from_document(doc)) for doc in record["plan"]]}
             response = await self._keys.complete(
                 record["_id"], {"status": PLACED_STATUS, "body": body}
             )
-        return CheckoutAnswer(int(response["status"]), response["body"], replayed)
+        return PlacedOrders(int(response["status"]), response["body"], replayed)
 
 
 def _check(record: Document, fingerprint: str) -> None:

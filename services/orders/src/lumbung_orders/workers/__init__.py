@@ -1,0 +1,1 @@
+"""Background loops, each supervised by `lumbung_shared.loops.every`."""
