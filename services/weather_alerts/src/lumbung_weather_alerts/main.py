@@ -20,7 +20,6 @@ from lumbung_weather_alerts.api import (
     zones,
 )
 from lumbung_weather_alerts.domain.zones import SEED_ZONES
-from lumbung_weather_alerts.ingest import Ingest
 from lumbung_weather_alerts.messaging.fanout import WebhookFanout
 from lumbung_weather_alerts.settings import WeatherAlertsSettings
 from lumbung_weather_alerts.storage.alerts import AlertRepository
@@ -29,6 +28,7 @@ from lumbung_weather_alerts.storage.feed_sources import FeedSourceRepository
 from lumbung_weather_alerts.storage.observations import ObservationRepository
 from lumbung_weather_alerts.storage.subscriptions import SubscriptionRepository
 from lumbung_weather_alerts.storage.zones import ZoneRepository
+from lumbung_weather_alerts.usecases.report_observation import Ingest
 from lumbung_weather_alerts.webhooks.guard import UrlGuard
 from lumbung_weather_alerts.workers.deliveries import DeliveryWorker
 from lumbung_weather_alerts.workers.expiry import ExpirySweep

@@ -8,7 +8,6 @@ from fastapi import Depends, Request
 from lumbung_shared.web.identity import Identity, Role, require_roles
 from lumbung_shared.web.state import from_state
 
-from lumbung_weather_alerts.ingest import Ingest
 from lumbung_weather_alerts.settings import WeatherAlertsSettings
 from lumbung_weather_alerts.storage.alerts import AlertRepository
 from lumbung_weather_alerts.storage.deliveries import DeliveryRepository
@@ -16,6 +15,7 @@ from lumbung_weather_alerts.storage.feed_sources import FeedSourceRepository
 from lumbung_weather_alerts.storage.observations import ObservationRepository
 from lumbung_weather_alerts.storage.subscriptions import SubscriptionRepository
 from lumbung_weather_alerts.storage.zones import ZoneRepository
+from lumbung_weather_alerts.usecases.report_observation import Ingest
 from lumbung_weather_alerts.webhooks.guard import UrlGuard
 
 

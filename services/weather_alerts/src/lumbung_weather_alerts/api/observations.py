@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from lumbung_weather_alerts.api.deps import FeedSources, IngestService, Reporter, Settings
 from lumbung_weather_alerts.api.views import AlertView, alert_view
 from lumbung_weather_alerts.domain.scope import RegionScope
-from lumbung_weather_alerts.ingest import parse_observation
+from lumbung_weather_alerts.usecases.report_observation import parse_observation
 
 router = APIRouter(prefix="/v1/observations", tags=["observations"])
 

@@ -19,9 +19,9 @@ from pydantic import ValidationError
 from lumbung_weather_alerts.domain.feed import MAX_FEED_BYTES, FeedStatus, ForecastFeed
 from lumbung_weather_alerts.domain.observations import Observation
 from lumbung_weather_alerts.domain.scope import RegionScope
-from lumbung_weather_alerts.ingest import Ingest
 from lumbung_weather_alerts.settings import WeatherAlertsSettings
 from lumbung_weather_alerts.storage.feed_sources import FeedSourceRepository
+from lumbung_weather_alerts.usecases.report_observation import Ingest
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Use cases: the only place that combines storage, domain rules and events."""
