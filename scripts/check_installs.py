@@ -8,6 +8,7 @@ service is imported in it. A module that imports a package the service did not d
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,14 +27,19 @@ print(f"{sys.argv[1]}: {len(names)} modules import")
 """
 
 
+def _uv() -> list[str]:
+    """uv itself: `uv run` names it in $UV; else the one on PATH; else python3's module."""
+    found = os.environ.get("UV") or shutil.which("uv")
+    return [found] if found else [shutil.which("python3") or "python3", "-m", "uv"]
+
+
 def check(service: str, scratch: Path) -> None:
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(scratch / service)}
     package = f"lumbung-{service.replace('_', '-')}"
     started = time.monotonic()
     print(f"[installs] {package}: uv sync --package (no dev) ...", file=sys.stderr, flush=True)
     subprocess.run(  # noqa: S603 -- fixed argv: uv and the scratch venv python
-        [sys.executable, "-m", "uv", "sync", "--locked", "--no-dev", "--quiet",
-         "--package", package],
+        [*_uv(), "sync", "--locked", "--no-dev", "--quiet", "--package", package],
         cwd=ROOT, env=env, check=True, timeout=600,
     )  # fmt: skip
     python = scratch / service / "bin" / "python"

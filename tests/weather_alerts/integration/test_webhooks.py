@@ -79,6 +79,7 @@ class TestRegistrationGuard:
         created = await register(stack, gateway, url, ["31"], "agency-once")
         assert created.status_code == 201, created.text
         assert created.json()["secret"].startswith("whsec_")
+        assert created.headers["cache-control"] == "no-store"
         listed = await gateway.get(
             "/v1/subscriptions", headers=agency_headers(stack, "agency-once")
         )
@@ -215,6 +216,7 @@ class TestDelivery:
             f"/v1/subscriptions/{subscription['id']}/secret/rotate", headers=agency
         )
         assert rotated.status_code == 200
+        assert rotated.headers["cache-control"] == "no-store"
         new_secret = rotated.json()["secret"]
         await gateway.post(
             "/v1/observations", json=observation(zone["id"], 3.0), headers=agency_headers(stack)

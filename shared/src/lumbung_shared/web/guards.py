@@ -16,7 +16,7 @@ constants for which a dependency would add more than it saves.
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Response
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -134,3 +134,13 @@ def install_guards(
         max_upload_bytes=max_upload_bytes,
     )
     app.add_middleware(SecurityHeadersMiddleware)
+
+
+def _no_store(response: Response) -> None:
+    """Tokens, keys and webhook secrets must not sit in any cache (RFC 6749 section 5.1)."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+
+
+NO_STORE = Depends(_no_store)
+"""Route dependency for responses that carry a credential."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from lumbung_shared.web.guards import NO_STORE
 
 from lumbung_gateway.api.auth import SignedIn
-from lumbung_gateway.api.deps import NO_STORE, AccountsDep, ClientIp, SessionsDep, ThrottleDep
+from lumbung_gateway.api.deps import AccountsDep, ClientIp, SessionsDep, ThrottleDep
 from lumbung_gateway.api.schemas import (
     AccountView,
     LoginRequest,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from lumbung_shared.web.guards import NO_STORE
 
 from lumbung_gateway.api.auth import Admin
-from lumbung_gateway.api.deps import NO_STORE, AccountsDep, ApiKeysDep
+from lumbung_gateway.api.deps import AccountsDep, ApiKeysDep
 from lumbung_gateway.api.schemas import (
     AccountView,
     AdminAccountRequest,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Request
 from lumbung_shared.web.state import from_service
 
 from lumbung_gateway.api.bodies import BodyLimits
@@ -46,13 +46,3 @@ def client_ip(request: Request, proxies: _Proxies) -> str:
 
 
 ClientIp = Annotated[str, Depends(client_ip)]
-
-
-def _no_store(response: Response) -> None:
-    """Tokens and keys must not sit in any cache (RFC 6749 section 5.1)."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Pragma"] = "no-cache"
-
-
-NO_STORE = Depends(_no_store)
-"""Route dependency for responses that carry a credential."""

@@ -16,6 +16,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from lumbung_shared.errors import ConflictError, Message
+from lumbung_shared.web.guards import NO_STORE
 from pydantic import BaseModel, Field
 
 from lumbung_weather_alerts.api.deps import Agency, Deliveries, Guard, Settings, Subscriptions
@@ -94,7 +95,7 @@ def _delivery(doc: Document) -> DeliveryView:
     return DeliveryView(id=doc["_id"], **{k: v for k, v in doc.items() if k != "_id"})
 
 
-@router.post("", status_code=201, response_model=CreatedSubscription)
+@router.post("", status_code=201, response_model=CreatedSubscription, dependencies=[NO_STORE])
 async def register(
     agency: Agency, body: SubscriptionBody, subscriptions: Subscriptions, guard: Guard
 ) -> CreatedSubscription:
@@ -147,7 +148,9 @@ async def delete_subscription(
     return Response(status_code=204)
 
 
-@router.post("/{subscription_id}/secret/rotate", response_model=RotatedSecret)
+@router.post(
+    "/{subscription_id}/secret/rotate", response_model=RotatedSecret, dependencies=[NO_STORE]
+)
 async def rotate_secret(
     subscription_id: str, agency: Agency, subscriptions: Subscriptions, settings: Settings
 ) -> RotatedSecret:
