@@ -15,7 +15,6 @@ import httpx
 import pytest
 from devstack.stack import Stack
 
-from tests.gateway.helpers import PASSWORD, new_phone
 from tests.gateway.integration.authorisation_routes import (
     CALLERS,
     OBJECTS,
@@ -29,7 +28,7 @@ from tests.gateway.integration.authorisation_scope import (
     SCOPE_ROUTES,
     seed_zones,
 )
-from tests.support.clients import bearer, token_for
+from tests.support.clients import agency_with_key, bearer, token_for
 from tests.support.polling import eventually
 
 DENIALS = {401, 403, 404}
@@ -42,31 +41,13 @@ ALL_OBJECTS = {**OBJECTS, **SCOPE_OBJECTS}
 async def world(stack: Stack) -> AsyncIterator[World]:
     async with httpx.AsyncClient(base_url=stack.url("gateway"), timeout=30) as client:
         admin = bearer(stack, "admin")
-        account = await client.post(
-            "/v1/admin/accounts",
-            json={
-                "phone": new_phone(),
-                "password": PASSWORD,
-                "display_name": "BPBD Hulu Sungai Utara",
-                "role": "agency",
-                "regions": [SCOPE],
-            },
-            headers=admin,
-        )
-        assert account.status_code == 201, account.text
-        agency_id = account.json()["id"]
-        key = await client.post(
-            "/v1/admin/api-keys",
-            json={"account_id": agency_id, "name": "matrix caller", "regions": [SCOPE]},
-            headers=admin,
-        )
-        assert key.status_code == 201, key.text
+        agency_id, key = await agency_with_key(client, admin, SCOPE, "matrix caller")
         agency = token_for(stack, "agency", regions=(SCOPE,))
         headers = {
             "anonymous": {},
             **{role: bearer(stack, role) for role in ("farmer", "fisher", "buyer")},
             "agency": {"Authorization": f"Bearer {agency}"},
-            "agency_key": {"X-API-Key": key.json()["key"]},
+            "agency_key": {"X-API-Key": key},
             "admin": admin,
             "owner": bearer(stack, "farmer"),
             "stranger": bearer(stack, "farmer"),

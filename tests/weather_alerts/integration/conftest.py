@@ -14,8 +14,7 @@ import httpx
 import pytest
 from devstack.stack import Stack
 
-from tests.gateway.helpers import PASSWORD, new_phone
-from tests.support.clients import bearer, token_for
+from tests.support.clients import agency_with_key, bearer, token_for
 from tests.support.stack_env import SERVICE_ENV
 
 SERVICE = "weather_alerts"
@@ -104,25 +103,8 @@ async def agency_key(stack: Stack) -> Headers:
     """`X-API-Key` headers of a real agency account's key, scoped by an admin to `63.08`."""
     admin = bearer(stack, "admin")
     async with httpx.AsyncClient(base_url=stack.url("gateway"), timeout=30) as client:
-        account = await client.post(
-            "/v1/admin/accounts",
-            json={
-                "phone": new_phone(),
-                "password": PASSWORD,
-                "display_name": "BPBD Hulu Sungai Utara",
-                "role": "agency",
-                "regions": [AGENCY_SCOPE],
-            },
-            headers=admin,
-        )
-        assert account.status_code == 201, account.text
-        key = await client.post(
-            "/v1/admin/api-keys",
-            json={"account_id": account.json()["id"], "name": "ews", "regions": [AGENCY_SCOPE]},
-            headers=admin,
-        )
-        assert key.status_code == 201, key.text
-        return {"X-API-Key": key.json()["key"]}
+        _, key = await agency_with_key(client, admin, AGENCY_SCOPE, "ews")
+        return {"X-API-Key": key}
 
 
 @pytest.fixture(params=["token", "api_key"])
