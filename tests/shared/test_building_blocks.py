@@ -32,7 +32,7 @@ class TestCursors:
     def test_anything_else_is_a_400(self, cursor: str) -> None:
         with pytest.raises(InvalidCursorError) as refused:
             decode_cursor(cursor)
-        assert (refused.value.status, refused.value.code) == (400, "invalid-cursor")
+        assert (refused.value.status, refused.value.code) == (422, "invalid-cursor")
 
 
 class TestRegions:

@@ -1,7 +1,8 @@
 """Opaque page cursors: the sort key of the last item seen, as URL-safe base64 JSON.
 
 Clients pass a cursor back unchanged; it is decoded here and checked by the caller, so a
-tampered or truncated cursor is a bilingual 400, never a 500 or a silently wrong page.
+tampered or truncated cursor is a bilingual 422 (as FastAPI answers any other invalid query
+parameter), never a 500 or a silently wrong page.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class InvalidCursorError(DomainError):
                 id="Kursor halaman tidak valid; mulai lagi dari halaman pertama.",
                 en="The page cursor is not valid; start again from the first page.",
             ),
-            status=400,
+            status=422,
         )
 
 

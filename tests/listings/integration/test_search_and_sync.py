@@ -6,7 +6,6 @@ even though the whole session shares one stack.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -14,19 +13,10 @@ import pytest
 from devstack.stack import Stack
 
 from tests.listings.integration.helpers import Seller, shallots, skipjack, unique_word
+from tests.listings.integration.syncing import search, sync_settled
 from tests.support.clients import bearer
-from tests.support.polling import eventually
 
 ANONYMOUS: dict[str, str] = {}
-
-
-async def search(
-    gateway: httpx.AsyncClient, headers: dict[str, str], **params: Any
-) -> dict[str, Any]:
-    response = await gateway.get("/v1/listings", params=params, headers=headers)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def ids(page: dict[str, Any]) -> list[str]:
@@ -153,46 +143,6 @@ class TestPaging:
         assert response.status_code == 422, response.text
         assert response.headers["content-type"].startswith("application/problem+json")
         assert response.json()["message"]["en"]
-
-
-async def sync_all(
-    gateway: httpx.AsyncClient, headers: dict[str, str], cursor: str, **params: Any
-) -> tuple[dict[str, Any], dict[str, Any], str]:
-    """Follow a sync to its end: (kept items by id, tombstones by id, the final cursor)."""
-    items: dict[str, Any] = {}
-    removed: dict[str, Any] = {}
-    for _ in range(200):
-        page = await search(gateway, headers, since=cursor, limit=100, **params)
-        for item in page["items"]:
-            items[item["id"]] = item
-            removed.pop(item["id"], None)
-        for tomb in page["removed"]:
-            removed[tomb["id"]] = tomb
-            items.pop(tomb["id"], None)
-        cursor = page["next_cursor"]
-        if not page["has_more"]:
-            return items, removed, cursor
-    raise AssertionError("sync did not end")
-
-
-SyncResult = tuple[dict[str, Any], dict[str, Any], str]
-
-
-async def sync_settled(
-    gateway: httpx.AsyncClient,
-    headers: dict[str, str],
-    cursor: str,
-    settled: Callable[[SyncResult], bool],
-    **params: Any,
-) -> SyncResult:
-    """Sync again until the changes made just before have settled (the service holds back
-    the last `SETTLE` of changes) and `settled` holds for the result."""
-
-    async def probe() -> SyncResult | None:
-        result = await sync_all(gateway, headers, cursor, **params)
-        return result if settled(result) else None
-
-    return await eventually(probe, within=15.0, interval=0.25)
 
 
 class TestOfflineSync:

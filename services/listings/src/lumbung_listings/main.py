@@ -32,9 +32,11 @@ from lumbung_listings.usecases import (
     SyncListings,
 )
 from lumbung_listings.usecases.flag_supply_risk import FlagSupplyRisk
+from lumbung_listings.usecases.purge_tombstones import PurgeTombstones
 from lumbung_listings.usecases.release_stock import ReleaseStock
 from lumbung_listings.usecases.reserve_stock import ReserveStock
 from lumbung_listings.usecases.settle_stock import SettleStock
+from lumbung_listings.workers.housekeeping import housekeeping
 from lumbung_listings.workers.supply_risk_sweep import supply_risk_sweep
 
 
@@ -47,7 +49,7 @@ async def setup(runtime: Runtime[ListingsSettings]) -> ListingsService:
     """
     collection = runtime.db.listings
     notify_listing = runtime.relay.watch(collection)
-    listing_repository = ListingRepository(collection, notify_listing)
+    listing_repository = ListingRepository(collection, notify_listing, runtime.settings.sync_settle)
     risk = SupplyRiskRepository(runtime.db.sea_alerts, collection)
     photo_store = PhotoStore(runtime.db)
     await listing_repository.ensure_indexes()
@@ -69,6 +71,15 @@ async def setup(runtime: Runtime[ListingsSettings]) -> ListingsService:
     supply_risk = FlagSupplyRisk(risk)
     runtime.consume("supply-risk", [Topic.SEA_ALERT_EVENTS], sea_alert_handlers(supply_risk))
     runtime.run_in_background(supply_risk_sweep(supply_risk, runtime.settings.risk_sweep_seconds))
+    settings = runtime.settings
+    runtime.run_in_background(
+        housekeeping(
+            PurgeTombstones(listing_repository, settings.tombstone_retention),
+            runtime.inbox,
+            settings.inbox_retention,
+            settings.housekeeping_seconds,
+        )
+    )
     search_repository = ListingSearch(collection)
     return ListingsService(
         create_listing=CreateListing(listing_repository, risk),
@@ -80,7 +91,9 @@ async def setup(runtime: Runtime[ListingsSettings]) -> ListingsService:
         remove_photo=RemovePhoto(listing_repository, photo_store),
         show_photo=ShowPhoto(listing_repository, photo_store),
         search_listings=SearchListings(search_repository),
-        sync_listings=SyncListings(search_repository),
+        sync_listings=SyncListings(
+            search_repository, settings.sync_settle, settings.tombstone_retention
+        ),
         show_price_board=ShowPriceBoard(search_repository),
     )
 

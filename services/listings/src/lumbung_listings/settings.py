@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from lumbung_shared.settings import ServiceSettings
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
@@ -17,3 +19,34 @@ class ListingsSettings(ServiceSettings):
     risk_sweep_seconds: float = Field(
         default=60.0, gt=0, title="How often expired sea alerts are cleared from catch listings"
     )
+    sync_settle_seconds: float = Field(
+        default=0.25,
+        ge=0,
+        le=10,
+        title="Offline sync reads only changes older than this: it must exceed a write's latency "
+        "plus the clock offset between replicas, or a sync could skip a change in flight",
+    )
+    tombstone_retention_days: float = Field(
+        default=30,
+        gt=0,
+        le=3650,
+        title="Deleted listings are kept this long for offline sync; older sync cursors get 410",
+    )
+    inbox_retention_days: float = Field(
+        default=7, gt=0, title="Processed-event ids are kept this long to skip redeliveries"
+    )
+    housekeeping_seconds: float = Field(
+        default=3600, gt=0, title="How often old tombstones and inbox ids are purged"
+    )
+
+    @property
+    def sync_settle(self) -> timedelta:
+        return timedelta(seconds=self.sync_settle_seconds)
+
+    @property
+    def tombstone_retention(self) -> timedelta:
+        return timedelta(days=self.tombstone_retention_days)
+
+    @property
+    def inbox_retention(self) -> timedelta:
+        return timedelta(days=self.inbox_retention_days)

@@ -17,8 +17,33 @@ from lumbung_listings.domain.vocabulary import Kind, Tag
 
 router = APIRouter(prefix="/v1/listings", tags=["search"])
 
+SYNC_CURSOR_EXPIRED = {
+    "description": "Sync cursor expired (`sync-cursor-expired`): the phone has not synced "
+    "for longer than deleted listings are kept, so it may have missed a deletion. Resync "
+    "from scratch with `since=0` (live listings only) and replace the local copy.",
+    "content": {
+        "application/problem+json": {
+            "schema": {
+                "type": "object",
+                "required": ["type", "title", "status"],
+                "properties": {
+                    "type": {"type": "string", "format": "uri"},
+                    "title": {"type": "string"},
+                    "status": {"type": "integer", "enum": [410]},
+                    "detail": {"type": "string"},
+                    "message": {
+                        "type": "object",
+                        "properties": {"id": {"type": "string"}, "en": {"type": "string"}},
+                    },
+                    "resync_since": {"type": "string", "enum": ["0"]},
+                },
+            }
+        }
+    },
+}
 
-@router.get("", response_model=ListingPage | SyncPage)
+
+@router.get("", response_model=ListingPage | SyncPage, responses={410: SYNC_CURSOR_EXPIRED})
 async def search_listings(
     *,
     caller: Caller,
@@ -42,13 +67,20 @@ async def search_listings(
     limit: Annotated[int | None, Query()] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     since: Annotated[
-        str | None, Query(max_length=200, description="Sync cursor, `0` first")
+        str | None,
+        Query(
+            max_length=200,
+            description="Sync cursor: `0` the first time (live listings only), then the "
+            "`next_cursor` of the previous answer",
+        ),
     ] = None,
 ) -> ListingPage | SyncPage:
     """Search listings (buyers see active ones; a seller sees all their own with `seller=me`).
 
     With `since`, answer an offline sync instead: every change after that cursor, including
-    tombstones for listings to drop.
+    tombstones for listings to drop. Changes show within a fraction of a second (the settle
+    window); `has_more` false means the phone is up to date. A cursor older than the tombstone
+    retention is answered 410 `sync-cursor-expired`: resync from `since=0`.
     """
     seller_id = caller.subject if seller == "me" else seller
     size = page_size(limit)

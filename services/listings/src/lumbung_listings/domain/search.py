@@ -9,15 +9,15 @@ sees a row twice or skips one.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from lumbung_shared.cursors import InvalidCursorError
+from lumbung_shared.cursors import decode_cursor as decode_token
+from lumbung_shared.cursors import encode_cursor as encode_token
 from lumbung_shared.errors import DomainError
 
 from lumbung_listings.domain.problems import invalid
@@ -127,11 +127,10 @@ def from_micros(key: int) -> datetime:
 
 
 def encode_cursor(cursor: Cursor) -> str:
-    """An opaque, URL-safe token for the next page."""
-    payload = json.dumps(
-        [CURSOR_VERSION, cursor.sort.value, cursor.key, cursor.id], separators=(",", ":")
+    """An opaque, URL-safe token for the next page (`lumbung_shared.cursors`)."""
+    return encode_token(
+        {"v": CURSOR_VERSION, "sort": cursor.sort.value, "k": cursor.key, "i": cursor.id}
     )
-    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
 def decode_cursor(token: str, sort: SortOrder) -> Cursor:
@@ -142,7 +141,7 @@ def decode_cursor(token: str, sort: SortOrder) -> Cursor:
     """
     try:
         cursor = _parse(token)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (InvalidCursorError, ValueError, TypeError):
         raise bad_cursor() from None
     if cursor.sort is not sort or encode_cursor(cursor) != token:
         raise bad_cursor()
@@ -152,13 +151,27 @@ def decode_cursor(token: str, sort: SortOrder) -> Cursor:
 def _parse(token: str) -> Cursor:
     if not 0 < len(token) <= MAX_CURSOR_LENGTH:
         raise ValueError("cursor length")
-    raw = base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_", validate=True)
-    version, sort, key, row_id = json.loads(raw)
-    if version != CURSOR_VERSION or type(key) is not int or not -_MAX_KEY <= key <= _MAX_KEY:
+    raw = decode_token(token)
+    if raw.keys() != {"v", "sort", "k", "i"} or raw["v"] != CURSOR_VERSION:
+        raise ValueError("cursor shape")
+    key, row_id = raw["k"], raw["i"]
+    if not is_key(key, signed=True) or not is_row_id(row_id):
         raise ValueError("cursor key")
-    if not isinstance(row_id, str) or _ID.fullmatch(row_id) is None:
-        raise ValueError("cursor id")
-    return Cursor(SortOrder(sort), key, row_id)
+    return Cursor(SortOrder(raw["sort"]), key, row_id)
+
+
+def is_key(value: object, *, signed: bool) -> bool:
+    """An integer cursor key (never a bool) that fits a BSON int64."""
+    if type(value) is not int:
+        return False
+    return (-_MAX_KEY if signed else 0) <= value <= _MAX_KEY
+
+
+def is_row_id(value: object, *, empty: bool = False) -> bool:
+    """A listing id as we issue them (so a cursor cannot smuggle a query operator)."""
+    if not isinstance(value, str):
+        return False
+    return (empty and value == "") or _ID.fullmatch(value) is not None
 
 
 def bad_cursor() -> DomainError:

@@ -7,15 +7,23 @@ write, and what the change is, are decided before anything reaches this module.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
+from lumbung_shared.clock import utc_now
 from lumbung_shared.events import Envelope
 from lumbung_shared.mongo import Document, ensure_indexes
-from lumbung_shared.outbox import Notify, outbox_fields, with_events
+from lumbung_shared.outbox import PENDING, Notify, outbox_fields, with_events
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 
 from lumbung_listings.storage.documents import HIDDEN_FIELDS
+
+log = logging.getLogger(__name__)
+
+MAX_RESTAMPS = 3
 
 INDEXES = [
     IndexModel([("status", ASCENDING), ("created_at", DESCENDING), ("_id", DESCENDING)]),
@@ -33,9 +41,17 @@ INDEXES = [
 class ListingRepository:
     """Stores listings; every write carries its events in the same document (outbox)."""
 
-    def __init__(self, collection: AsyncCollection[Document], on_event: Notify) -> None:
+    def __init__(
+        self,
+        collection: AsyncCollection[Document],
+        on_event: Notify,
+        sync_settle: timedelta | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self._collection = collection
         self._on_event = on_event
+        self._sync_settle = sync_settle
+        self._clock = clock
 
     async def ensure_indexes(self) -> None:
         await ensure_indexes(self._collection, INDEXES)
@@ -44,6 +60,7 @@ class ListingRepository:
         """Store a new listing together with its first events."""
         await self._collection.insert_one({**doc, **outbox_fields(*events)})
         self._on_event(doc["_id"])
+        await self._keep_in_sync(doc["_id"], doc["version"], doc.get("updated_at"))
 
     async def find(self, listing_id: str, *, include_deleted: bool = False) -> Document | None:
         """A stored listing by id without its bookkeeping; deleted ones only when asked."""
@@ -73,4 +90,45 @@ class ListingRepository:
         if result.modified_count == 0:
             return False
         self._on_event(listing_id)
+        await self._keep_in_sync(
+            listing_id, fields.get("version", version), fields.get("updated_at")
+        )
         return True
+
+    async def _keep_in_sync(self, listing_id: str, version: int, stamped: Any) -> None:
+        """Stamp a slow write again, so no offline sync can have passed it.
+
+        Sync trusts every write to land within its settle window of its `updated_at`; one that
+        took longer may have landed behind a cursor already handed out. A fresh `updated_at`
+        (same version) puts it in front of every such cursor. Writes are rarely this slow.
+        """
+        for _ in range(MAX_RESTAMPS):
+            if not isinstance(stamped, datetime) or self._sync_settle is None:
+                return
+            if self._clock() - stamped <= self._sync_settle:
+                return
+            fresh = self._clock()
+            result = await self._collection.update_one(
+                {"_id": listing_id, "version": version, "updated_at": stamped},
+                {"$set": {"updated_at": fresh}},
+            )
+            if result.modified_count == 0:
+                return  # changed again since, and stamped by that later change
+            stamped = fresh
+        log.warning(
+            "listing write slower than the sync settle window", extra={"listing_id": listing_id}
+        )
+
+    async def purge_deleted(self, before: datetime) -> int:
+        """Remove deleted listings (sync tombstones) last changed before `before`.
+
+        A document whose outbox still holds events is kept until the relay has sent them.
+        """
+        result = await self._collection.delete_many(
+            {
+                "deleted": True,
+                "updated_at": {"$lt": before},
+                "$or": [{PENDING: {"$exists": False}}, {PENDING: {"$lte": 0}}],
+            }
+        )
+        return result.deleted_count

@@ -9,7 +9,7 @@ and id, so rows never repeat or vanish when listings are added while someone scr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from lumbung_shared.mongo import Document
@@ -27,7 +27,7 @@ from lumbung_listings.domain.search import (
     from_micros,
     micros,
 )
-from lumbung_listings.domain.sync import SETTLE, SyncCursor
+from lumbung_listings.domain.sync import SyncCursor, SyncScope
 from lumbung_listings.domain.vocabulary import Unit
 from lumbung_listings.storage.documents import HIDDEN_FIELDS
 
@@ -109,35 +109,43 @@ class ListingSearch:
 
     async def changes(
         self,
-        statuses: list[str] | None,
-        seller_id: str | None,
+        scope: SyncScope,
         since: SyncCursor,
+        boundary: int,
         size: int,
-    ) -> tuple[list[Document], SyncCursor, bool]:
-        """Listings changed after `since` (settled ones only), oldest change first.
+    ) -> tuple[list[Document], SyncCursor | None, bool]:
+        """Listings changed after `since` and before `boundary` (µs), oldest change first.
 
-        Only those in `statuses` (all when None) and of `seller_id` (any when None).
+        Only those in the scope's statuses (all when None) and of its seller (any when None);
+        while `since` has an origin, tombstones stamped at or before it are left out in the
+        query itself, so a page is never empty while more is to come. Returns the rows, the
+        cursor of the last one (None when there is none) and whether more rows follow.
         """
-        scope: Document = {} if statuses is None else {"status": {"$in": statuses}}
-        if seller_id is not None:
-            scope["seller_id"] = seller_id
-        settled = datetime.now(UTC) - SETTLE
+        query: Document = {} if scope.statuses is None else {"status": {"$in": scope.statuses}}
+        if scope.seller_id is not None:
+            query["seller_id"] = scope.seller_id
         moment = from_micros(since.key)
-        after: Document = {
-            "$or": [
-                {"updated_at": {"$gt": moment}},
-                {"updated_at": moment, "_id": {"$gt": since.id}},
-            ]
-        }
-        query = {"$and": [scope, after, {"updated_at": {"$lte": settled}}]}
-        found = self._collection.find(query, HIDDEN_FIELDS).sort(
+        clauses: list[Document] = [
+            query,
+            {
+                "$or": [
+                    {"updated_at": {"$gt": moment}},
+                    {"updated_at": moment, "_id": {"$gt": since.id}},
+                ]
+            },
+            {"updated_at": {"$lt": from_micros(boundary)}},
+        ]
+        if since.origin is not None:
+            live = {"deleted": {"$ne": True}, "status": {"$in": sorted(scope.kept)}}
+            clauses.append({"$or": [live, {"updated_at": {"$gt": from_micros(since.origin)}}]})
+        found = self._collection.find({"$and": clauses}, HIDDEN_FIELDS).sort(
             [("updated_at", ASCENDING), ("_id", ASCENDING)]
         )
         rows = await found.limit(size + 1).to_list(None)
         more = len(rows) > size
         rows = rows[:size]
         if not rows:
-            return [], since, False
+            return [], None, False
         last = rows[-1]
         return rows, SyncCursor(micros(last["updated_at"]), last["_id"]), more
 

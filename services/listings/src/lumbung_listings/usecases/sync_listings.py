@@ -1,21 +1,28 @@
-"""Offline sync: every change after a phone's cursor, with tombstones for listings to drop.
+"""Offline sync: every settled change after a phone's cursor, with tombstones for listings to drop.
 
-A seller syncing their own listings keeps every status but archived; everyone else keeps only
-active ones, and is told to drop the rest.
+The rules (settle window, sync from scratch, cursor expiry) are in `domain.sync`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from lumbung_shared.clock import utc_now
 from lumbung_shared.identity import Identity
 from lumbung_shared.mongo import Document
 
-from lumbung_listings.domain.lifecycle import Status
-from lumbung_listings.domain.sync import START, decode_sync_cursor, encode_sync_cursor
+from lumbung_listings.domain.sync import (
+    SyncScope,
+    begin,
+    decode_sync_cursor,
+    encode_sync_cursor,
+    ensure_fresh,
+    next_cursor,
+    settled_before,
+)
 from lumbung_listings.storage.search import ListingSearch
-
-PUBLIC_SYNC_STATUSES = [s.value for s in Status if s is not Status.DRAFT]
 
 
 @dataclass(frozen=True)
@@ -31,25 +38,30 @@ class SyncBatch:
 class SyncListings:
     """Changes after `token` in the caller's scope, oldest first."""
 
-    def __init__(self, search: ListingSearch) -> None:
+    def __init__(
+        self,
+        search: ListingSearch,
+        settle: timedelta,
+        retention: timedelta,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self._search = search
+        self._settle = settle
+        self._retention = retention
+        self._clock = clock
 
     async def __call__(
         self, caller: Identity, seller_id: str | None, token: str, size: int
     ) -> SyncBatch:
+        now = self._clock()
         since = decode_sync_cursor(token)
+        ensure_fresh(since, now, self._retention)
         own = seller_id is not None and (seller_id == caller.subject or caller.is_admin)
-        statuses = None if own else PUBLIC_SYNC_STATUSES
-        rows, last, more = await self._search.changes(statuses, seller_id, since, size)
-        kept: list[Document] = []
-        removed: list[Document] = []
-        for row in rows:
-            keep = not row.get("deleted") and (
-                row["status"] != Status.ARCHIVED.value
-                if own
-                else row["status"] == Status.ACTIVE.value
-            )
-            (kept if keep else removed).append(row)
-        # The given token when nothing changed (also for "from the start").
-        next_cursor = token if last == START else encode_sync_cursor(last)
-        return SyncBatch(kept, removed, next_cursor, more)
+        scope = SyncScope.of(seller_id, own)
+        boundary = settled_before(now, self._settle)
+        since = begin(since, boundary)
+        rows, last, more = await self._search.changes(scope, since, boundary, size)
+        kept = [row for row in rows if scope.keeps(row)]
+        removed = [row for row in rows if not scope.keeps(row)]
+        following = next_cursor(since, last, more, boundary)
+        return SyncBatch(kept, removed, encode_sync_cursor(following), more)
