@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from lumbung_gateway.domain.rate_limit import (
-    DEFAULT_LIMITS,
     Allowed,
     Denied,
     LimitScope,
@@ -41,6 +40,17 @@ class TestTokenBucket:
         bucket.take(50.0)
         assert isinstance(bucket.take(10.0), Denied)
 
+    def test_a_refund_returns_the_token_but_never_beyond_capacity(self) -> None:
+        bucket = TokenBucket(capacity=2, refill_per_second=0.01)
+        bucket.take(0.0)
+        bucket.take(0.0)
+        assert isinstance(bucket.take(0.0), Denied)
+        bucket.give_back(0.0)
+        assert bucket.take(0.0) == Allowed(remaining=0.0)
+        for _ in range(5):
+            bucket.give_back(0.0)
+        assert bucket.take(0.0) == Allowed(remaining=1.0)  # five refunds banked only two
+
     def test_impossible_cost_and_bad_settings_are_programming_errors(self) -> None:
         with pytest.raises(ValueError, match="capacity"):
             TokenBucket(capacity=2, refill_per_second=1).take(0.0, cost=3)
@@ -71,20 +81,25 @@ class TestRateLimiter:
         with pytest.raises(ValueError, match="scope"):
             RateLimiter({}).take("nope", "k", 0.0)
 
-    def test_login_and_orders_are_stricter_than_default(self) -> None:
-        login = DEFAULT_LIMITS[LimitScope.LOGIN]
-        orders = DEFAULT_LIMITS[LimitScope.ORDER_PLACEMENT]
-        default = DEFAULT_LIMITS[LimitScope.DEFAULT]
-        for strict in (login, orders):
-            assert strict.capacity < default.capacity
-            assert strict.refill_per_second < default.refill_per_second
+    def test_a_refund_goes_to_its_own_bucket_only(self) -> None:
+        limiter = RateLimiter({"order_placement": RateLimit(1, 0.001)})
+        limiter.take("order_placement", "buyer-a", 0.0)
+        limiter.take("order_placement", "buyer-b", 0.0)
+        limiter.refund("order_placement", "buyer-a", 0.0)
+        assert isinstance(limiter.take("order_placement", "buyer-a", 0.0), Allowed)
+        assert isinstance(limiter.take("order_placement", "buyer-b", 0.0), Denied)
+
+    def test_a_refund_for_an_unknown_key_creates_no_bucket(self) -> None:
+        limiter = RateLimiter({"order_placement": RateLimit(1, 0.001)})
+        limiter.refund("order_placement", "never-seen", 0.0)
+        assert len(limiter) == 0
 
 
 class TestLimiterMemoryBound:
     def test_never_holds_more_than_max_keys(self) -> None:
-        limiter = RateLimiter(max_keys=100)
+        limiter = RateLimiter({LimitScope.IP: RateLimit(60, 1.0)}, max_keys=100)
         for i in range(10_000):
-            limiter.take(LimitScope.DEFAULT, f"ip-{i}", float(i))
+            limiter.take(LimitScope.IP, f"ip-{i}", float(i))
         assert len(limiter) == 100
 
     def test_least_recently_used_key_is_evicted_first(self) -> None:

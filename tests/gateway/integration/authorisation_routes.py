@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from lumbung_gateway.domain.upstreams import SERVICES
 
 from tests.gateway.helpers import PASSWORD, new_phone
 from tests.integration.test_listing_reaches_orders import SHALLOTS
@@ -148,6 +149,15 @@ ROUTES: tuple[RouteCase, ...] = (
     RouteCase("list api keys", "GET", "/v1/admin/api-keys", ADMIN_ONLY),
     RouteCase(
         "revoke api key", "DELETE", "/v1/admin/api-keys/{object}", ADMIN_ONLY, object="api_key"
+    ),
+    *(  # each service's own route behind the gateway's (helper S's shared dead-letter API)
+        RouteCase(
+            f"list dead letters of {service}",
+            "GET",
+            f"/v1/admin/dead-letters/{service}",
+            ADMIN_ONLY,
+        )
+        for service in SERVICES
     ),
 )
 """`who am I` succeeds only for callers with an account: the matrix's token callers are

@@ -7,12 +7,14 @@ gateway with its default limits, or an in-process gateway with tight ones.
 from __future__ import annotations
 
 import asyncio
+from uuid import uuid4
 
 import httpx
 from devstack.stack import Stack
 
 from tests.gateway.conftest import InProcess
 from tests.gateway.helpers import login, new_phone, register
+from tests.orders.integration.flows import Party, cart, new_listing, place
 from tests.support.clients import bearer
 
 
@@ -59,6 +61,32 @@ class TestBursts:
         async with inprocess_gateway(ip_burst=5, ip_per_second=0.5) as client:
             responses = [await client.get("/v1/listings/x") for _ in range(7)]
         _assert_throttled(responses[-1])
+
+
+class TestIdempotentRetries:
+    """Issue 12 #12: a phone resending one order on a bad network is never throttled for it."""
+
+    async def test_retries_of_one_order_are_free_while_new_orders_are_limited(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        seller, buyer = Party(stack, "farmer"), Party(stack, "buyer")
+        listing = await new_listing(gateway, seller)
+        body = cart((listing["id"], 1))
+        key = uuid4().hex
+
+        retries = [await place(gateway, buyer, body, key) for _ in range(15)]
+
+        assert [r.status_code for r in retries] == [202] * 15, retries[-1].text
+        assert [r.headers.get("idempotent-replayed") for r in retries[1:]] == ["true"] * 14
+        assert len({r.json()["orders"][0]["id"] for r in retries}) == 1
+
+        new_orders = [await place(gateway, buyer, body) for _ in range(12)]
+
+        # The default allows 10 at once: the retried order spent one, its 14 replays none, so
+        # nine new orders fit; the twelfth would need three tokens back (18 s at 10/min).
+        statuses = [r.status_code for r in new_orders]
+        assert statuses[:9] == [202] * 9, new_orders[0].text
+        _assert_throttled(new_orders[-1])
 
 
 class TestLockout:

@@ -26,7 +26,7 @@ from lumbung_shared.web.guards import install_guards
 from lumbung_shared.web.middleware import CorrelationMiddleware
 from pymongo import AsyncMongoClient
 
-from lumbung_gateway.api import accounts, admin, health, openapi, proxy
+from lumbung_gateway.api import accounts, admin, dead_letters, health, openapi, proxy
 from lumbung_gateway.api.bodies import BodyLimits
 from lumbung_gateway.api.metrics import GatewayMetrics, MetricsMiddleware
 from lumbung_gateway.api.problems import install_gateway_problem_handlers
@@ -91,7 +91,9 @@ def _state(
         refresh_policy=RefreshPolicy(ttl=timedelta(days=settings.refresh_token_days)),
     )
     checks: dict[str, Check] = {"mongo": partial(store_unready_reason, mongo)}
-    checks.update({name: partial(upstreams.unready_reason, name) for name in upstreams})
+    upstream_checks: dict[str, Check] = {
+        name: partial(upstreams.unready_reason, name) for name in upstreams
+    }
     return GatewayState(
         accounts=Accounts(account_repository, hashing),
         sessions=sessions,
@@ -101,7 +103,7 @@ def _state(
         trusted_proxies=TrustedProxies.parse(settings.trusted_proxies),
         upstreams=upstreams,
         metrics=metrics,
-        readiness=Readiness(checks),
+        readiness=Readiness(checks, upstream_checks),
         api_description=ApiDescription(upstreams, settings.openapi_cache_seconds),
         body_limits=BodyLimits(settings.max_body_bytes, settings.max_upload_bytes),
     )
@@ -162,6 +164,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
     )
-    for router in (health.router, openapi.router, accounts.router, admin.router, proxy.router):
-        app.include_router(router)
+    routers = (health, openapi, accounts, admin, dead_letters, proxy)  # the catch-all proxy last
+    for module in routers:
+        app.include_router(module.router)
     return app

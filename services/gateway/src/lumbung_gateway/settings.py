@@ -57,6 +57,13 @@ class GatewaySettings(BaseSettings):
     breaker_cooldown_seconds: float = Field(
         default=10.0, gt=0, title="How long an open circuit refuses calls before one trial"
     )
+    upstream_check_timeout_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=10,
+        title="How long /readyz waits for a service's health (reported, never a reason to be "
+        "unready); keep it below the readiness probe's timeout",
+    )
     openapi_cache_seconds: float = Field(
         default=60.0, ge=0, title="How long a merged OpenAPI document is served from memory"
     )

@@ -15,9 +15,9 @@ from lumbung_gateway.api.schemas import (
     TokenView,
 )
 from lumbung_gateway.domain.phones import normalise_phone
+from lumbung_gateway.domain.rate_limit import LimitScope
 from lumbung_gateway.domain.roles import Role
 from lumbung_gateway.usecases.accounts import NewAccount
-from lumbung_gateway.usecases.throttle import Limit
 
 router = APIRouter(prefix="/v1/auth", tags=["accounts"])
 
@@ -27,7 +27,7 @@ async def register(
     body: RegisterRequest, accounts: AccountsDep, throttle: ThrottleDep, ip: ClientIp
 ) -> AccountView:
     """Sign up as a farmer, fisher or buyer with an Indonesian mobile number."""
-    throttle.spend(Limit.SIGNUP_IP, ip)
+    throttle.spend(LimitScope.SIGNUP_IP, ip)
     new = NewAccount.of(
         body.phone, body.password, body.display_name, Role(body.role), (body.home_region,)
     )
@@ -39,8 +39,8 @@ async def login(
     body: LoginRequest, sessions: SessionsDep, throttle: ThrottleDep, ip: ClientIp
 ) -> TokenView:
     """Sign in: an access token (minutes) and a refresh token (days, single use)."""
-    throttle.spend(Limit.LOGIN_IP, ip)
-    throttle.spend(Limit.LOGIN_PHONE, normalise_phone(body.phone))
+    throttle.spend(LimitScope.LOGIN_IP, ip)
+    throttle.spend(LimitScope.LOGIN_PHONE, normalise_phone(body.phone))
     return TokenView.of(await sessions.login(body.phone, body.password))
 
 
@@ -49,7 +49,7 @@ async def refresh(
     body: RefreshRequest, sessions: SessionsDep, throttle: ThrottleDep, ip: ClientIp
 ) -> TokenView:
     """Trade a refresh token for a new pair; replaying a used one ends the sign-in."""
-    throttle.spend(Limit.LOGIN_IP, ip)
+    throttle.spend(LimitScope.LOGIN_IP, ip)
     return TokenView.of(await sessions.refresh(body.refresh_token))
 
 
@@ -58,7 +58,7 @@ async def logout(
     body: RefreshRequest, sessions: SessionsDep, throttle: ThrottleDep, ip: ClientIp
 ) -> Response:
     """Sign out: the refresh token and every token rotated from it stop working."""
-    throttle.spend(Limit.IP, ip)
+    throttle.spend(LimitScope.IP, ip)
     await sessions.logout(body.refresh_token)
     return Response(status_code=204)
 

@@ -15,8 +15,8 @@ from pydantic import ValidationError
 
 from lumbung_gateway.api.deps import ApiKeysDep, ClientIp, ThrottleDep, TokensDep
 from lumbung_gateway.domain.errors import AuthenticationError
+from lumbung_gateway.domain.rate_limit import LimitScope
 from lumbung_gateway.domain.tokens import TokenIssuer
-from lumbung_gateway.usecases.throttle import Limit
 
 ANONYMOUS = Identity(subject="anonymous", role=Role.ANONYMOUS)
 API_KEY_HEADER = "x-api-key"
@@ -39,7 +39,7 @@ async def authenticate(
     ip: ClientIp,
 ) -> Identity:
     """The caller from `Authorization: Bearer <jwt>` or `X-API-Key`; 401 for a bad credential."""
-    throttle.spend(Limit.IP, ip)
+    throttle.spend(LimitScope.IP, ip)
     header = request.headers.get("authorization")
     api_key = request.headers.get(API_KEY_HEADER)
     if header is not None and api_key is not None:
@@ -50,7 +50,7 @@ async def authenticate(
         identity = _from_bearer(tokens, header)
     else:
         return ANONYMOUS
-    throttle.spend(Limit.ACCOUNT, identity.subject)
+    throttle.spend(LimitScope.ACCOUNT, identity.subject)
     return identity
 
 

@@ -1,5 +1,6 @@
-"""Gateway health: alive; ready when its own store and every service it routes to answer;
-metrics in Prometheus text format."""
+"""Gateway health: alive; ready when its own store answers, with every service's health
+reported in the body (never a reason to be unready: see `usecases.readiness`); metrics in
+Prometheus text format."""
 
 from __future__ import annotations
 
@@ -21,11 +22,13 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz")
 async def readyz(request: Request, readiness: ReadinessDep) -> JSONResponse:
-    """Readiness: the accounts store and every upstream service answer."""
-    failures = await readiness.failures()
-    if failures:
-        return status_problem(request, 503, reasons=failures)
-    return JSONResponse({"status": "ready", "checks": readiness.names})
+    """Readiness: the accounts store answers; each service is reported `up` or `down`."""
+    report = await readiness.report()
+    if not report.ready:
+        return status_problem(request, 503, reasons=report.failures, upstreams=report.upstreams)
+    return JSONResponse(
+        {"status": "ready", "checks": readiness.names, "upstreams": report.upstreams}
+    )
 
 
 @router.get("/metrics", response_class=PlainTextResponse)

@@ -20,7 +20,6 @@ import httpx
 from lumbung_gateway.domain.circuit_breaker import BreakerPolicy, CircuitBreaker
 from lumbung_gateway.settings import GatewaySettings
 
-CHECK_TIMEOUT_SECONDS = 2.0
 FETCH_TIMEOUT_SECONDS = 3.0
 
 
@@ -36,8 +35,9 @@ class Upstream:
 class Upstreams(Mapping[str, Upstream]):
     """The services by name; closed with the lifespan."""
 
-    def __init__(self, upstreams: Mapping[str, Upstream]) -> None:
+    def __init__(self, upstreams: Mapping[str, Upstream], check_timeout: float = 1.0) -> None:
         self._upstreams = dict(upstreams)
+        self._check_timeout = check_timeout
 
     @classmethod
     def from_settings(cls, settings: GatewaySettings) -> Upstreams:
@@ -66,7 +66,8 @@ class Upstreams(Mapping[str, Upstream]):
                     CircuitBreaker(name, policy),
                 )
                 for name, url in urls.items()
-            }
+            },
+            check_timeout=settings.upstream_check_timeout_seconds,
         )
 
     def __getitem__(self, name: str) -> Upstream:
@@ -98,9 +99,9 @@ class Upstreams(Mapping[str, Upstream]):
         return body if isinstance(body, dict) else None
 
     async def unready_reason(self, name: str) -> str | None:
-        """None when the service's `/healthz` answers 200; else why not."""
+        """None when the service's `/readyz` answers 200 in time; else why not."""
         try:
-            response = await self[name].client.get("/healthz", timeout=CHECK_TIMEOUT_SECONDS)
+            response = await self[name].client.get("/readyz", timeout=self._check_timeout)
         except httpx.HTTPError as exc:
             return f"{type(exc).__name__}"
         return None if response.status_code == 200 else f"status {response.status_code}"

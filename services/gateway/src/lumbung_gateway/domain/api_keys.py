@@ -42,7 +42,7 @@ _SCOPE_CODE = re.compile(r"[0-9]{2}(\.[0-9]{2})?")
 _INVALID_KEY = Message(id="Kunci API tidak valid.", en="Invalid API key.")
 
 
-class IssuedApiKey(NamedTuple):
+class NewApiKey(NamedTuple):
     """A new key: show `plain` once to the agency, store `prefix` and `hash`."""
 
     plain: str
@@ -50,11 +50,11 @@ class IssuedApiKey(NamedTuple):
     hash: str
 
 
-def new_api_key() -> IssuedApiKey:
+def new_api_key() -> NewApiKey:
     """Create a random key; unpacks as `(plain, prefix, hash)`."""
     prefix = secrets.token_hex(_PREFIX_BYTES)
     plain = f"{KEY_MARKER}_{prefix}_{secrets.token_urlsafe(_SECRET_BYTES)}"
-    return IssuedApiKey(plain=plain, prefix=prefix, hash=hash_api_key(plain))
+    return NewApiKey(plain=plain, prefix=prefix, hash=hash_api_key(plain))
 
 
 def hash_api_key(plain: str) -> str:

@@ -65,6 +65,14 @@ class TokenBucket:
             return Allowed(remaining=self._tokens)
         return Denied(retry_after_seconds=(cost - self._tokens) / self.refill_per_second)
 
+    def give_back(self, now: float, cost: float = 1.0) -> None:
+        """Return `cost` tokens spent on a request that created nothing (an idempotent replay).
+
+        Never beyond `capacity`, so refunds cannot bank a bigger burst.
+        """
+        self._refill(now)
+        self._tokens = min(self.capacity, self._tokens + cost)
+
     def _refill(self, now: float) -> None:
         if self._updated is not None:
             elapsed = max(0.0, now - self._updated)  # a clock step backwards refills nothing
@@ -85,21 +93,16 @@ class RateLimit:
 
 
 class LimitScope(StrEnum):
-    """What is being limited; each scope has its own preset and its own buckets."""
+    """What is being limited; each scope has its own limit (a setting) and its own buckets."""
 
-    LOGIN = "login"
+    IP = "ip"
+    ACCOUNT = "account"
+    LOGIN_IP = "login_ip"
+    LOGIN_PHONE = "login_phone"
+    SIGNUP_IP = "signup_ip"
     ORDER_PLACEMENT = "order_placement"
-    DEFAULT = "default"
 
 
-DEFAULT_LIMITS: Mapping[str, RateLimit] = {
-    # 5 attempts at once, then one every 12 s (5 a minute): enough for typos, useless for guessing.
-    LimitScope.LOGIN: RateLimit(capacity=5, refill_per_second=5 / 60),
-    # 10 orders at once, then 10 a minute: a busy buyer restocking a stall, not a spam script.
-    LimitScope.ORDER_PLACEMENT: RateLimit(capacity=10, refill_per_second=10 / 60),
-    # 60 requests at once, then 1 a second sustained: browsing and app polling.
-    LimitScope.DEFAULT: RateLimit(capacity=60, refill_per_second=1.0),
-}
 DEFAULT_MAX_KEYS = 100_000
 
 _SLOW_DOWN = Message(
@@ -111,11 +114,7 @@ _SLOW_DOWN = Message(
 class RateLimiter:
     """Buckets by (scope, key), the least recently used evicted beyond `max_keys`."""
 
-    def __init__(
-        self,
-        limits: Mapping[str, RateLimit] = DEFAULT_LIMITS,
-        max_keys: int = DEFAULT_MAX_KEYS,
-    ) -> None:
+    def __init__(self, limits: Mapping[str, RateLimit], max_keys: int = DEFAULT_MAX_KEYS) -> None:
         if max_keys < 1:
             raise ValueError("max_keys must be at least 1")
         self._limits = dict(limits)
@@ -131,6 +130,12 @@ class RateLimiter:
         decision = self.take(scope, key, now, cost)
         if isinstance(decision, Denied):
             raise TooManyRequestsError("rate-limited", _SLOW_DOWN, decision.retry_after_seconds)
+
+    def refund(self, scope: str, key: str, now: float, cost: float = 1.0) -> None:
+        """Give back what a request spent; a bucket evicted meanwhile is full again anyway."""
+        bucket = self._buckets.get((scope, key))
+        if bucket is not None:
+            bucket.give_back(now, cost)
 
     def __len__(self) -> int:
         return len(self._buckets)

@@ -6,6 +6,8 @@ segments only, so `/v1/ordersx` belongs to nobody.
 
 from __future__ import annotations
 
+from lumbung_shared.errors import NotFoundError
+
 SERVICES: tuple[str, ...] = ("listings", "orders", "weather_alerts")
 
 ROUTES: tuple[tuple[str, str], ...] = (
@@ -26,3 +28,10 @@ def upstream_for(path: str) -> str | None:
         if path == prefix or path.startswith(prefix + "/"):
             return name
     return None
+
+
+def known_service(name: str) -> str:
+    """`name` if the gateway routes to a service of that name; else 404 (admin routes name one)."""
+    if name not in SERVICES:
+        raise NotFoundError("Layanan", "Service")
+    return name

@@ -37,7 +37,7 @@ _NOT_AGENCY = Message(
 
 
 @dataclass(frozen=True)
-class IssuedKey:
+class IssuedApiKey:
     """A new key: `plain` is shown once and never stored."""
 
     plain: str
@@ -52,7 +52,7 @@ class ApiKeys:
         self._accounts = accounts
         self._touched: dict[str, float] = {}
 
-    async def issue(self, account_id: str, name: str, regions: list[str]) -> IssuedKey:
+    async def issue(self, account_id: str, name: str, regions: list[str]) -> IssuedApiKey:
         """A key for an agency account, scoped to provinces/regencies (422 otherwise)."""
         account = await self._accounts.by_id(account_id)
         if account is None or account.role is not Role.AGENCY:
@@ -60,7 +60,7 @@ class ApiKeys:
         scope = ApiKeyScope.of(regions)
         plain, prefix, key_hash = new_api_key()
         stored = await self._keys.add(prefix, key_hash, account.id, name.strip(), scope.regions)
-        return IssuedKey(plain=plain, stored=stored)
+        return IssuedApiKey(plain=plain, stored=stored)
 
     async def list(self, account_id: str | None) -> list[StoredApiKey]:
         """Keys without their secrets."""

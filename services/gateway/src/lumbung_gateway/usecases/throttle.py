@@ -2,25 +2,15 @@
 
 Each scope has its own buckets and limits (settings); a dry bucket answers 429 with a retry
 time. Routes spend a token before they do any work, so a flood costs the gateway little.
+A request the service answers as an idempotent replay gets its token back (see `refund`).
 """
 
 from __future__ import annotations
 
 import time
 
-from lumbung_gateway.domain.rate_limit import RateLimit, RateLimiter
+from lumbung_gateway.domain.rate_limit import LimitScope, RateLimit, RateLimiter
 from lumbung_gateway.settings import GatewaySettings
-
-
-class Limit:
-    """Names of the rate-limit scopes (each has its own buckets)."""
-
-    IP = "ip"
-    ACCOUNT = "account"
-    LOGIN_IP = "login_ip"
-    LOGIN_PHONE = "login_phone"
-    SIGNUP_IP = "signup_ip"
-    ORDER = "order"
 
 
 class Throttle:
@@ -36,16 +26,27 @@ class Throttle:
         return cls(
             RateLimiter(
                 {
-                    Limit.IP: RateLimit(s.ip_burst, s.ip_per_second),
-                    Limit.ACCOUNT: RateLimit(s.account_burst, s.account_per_second),
-                    Limit.LOGIN_IP: RateLimit(s.login_ip_burst, s.login_ip_per_second),
-                    Limit.LOGIN_PHONE: RateLimit(s.login_phone_burst, s.login_phone_per_second),
-                    Limit.SIGNUP_IP: RateLimit(s.login_ip_burst, s.login_ip_per_second),
-                    Limit.ORDER: RateLimit(s.order_burst, s.order_per_second),
+                    LimitScope.IP: RateLimit(s.ip_burst, s.ip_per_second),
+                    LimitScope.ACCOUNT: RateLimit(s.account_burst, s.account_per_second),
+                    LimitScope.LOGIN_IP: RateLimit(s.login_ip_burst, s.login_ip_per_second),
+                    LimitScope.LOGIN_PHONE: RateLimit(
+                        s.login_phone_burst, s.login_phone_per_second
+                    ),
+                    LimitScope.SIGNUP_IP: RateLimit(s.login_ip_burst, s.login_ip_per_second),
+                    LimitScope.ORDER_PLACEMENT: RateLimit(s.order_burst, s.order_per_second),
                 }
             )
         )
 
-    def spend(self, scope: str, key: str) -> None:
+    def spend(self, scope: LimitScope, key: str) -> None:
         """One token of (`scope`, `key`); 429 with a retry time when the bucket is dry."""
         self._limiter.check(scope, key, time.monotonic())
+
+    def refund(self, scope: LimitScope, key: str) -> None:
+        """Give back the token a request spent, once the service said it created nothing.
+
+        Only the service can tell (it holds the idempotency keys), so the token is spent first
+        and returned when the answer says `Idempotent-Replayed: true`; new orders never get one
+        back, so refunds cannot buy more orders than the limit allows.
+        """
+        self._limiter.refund(scope, key, time.monotonic())

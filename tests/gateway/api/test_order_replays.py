@@ -1,0 +1,74 @@
+"""Specification: an idempotent replay of `POST /v1/orders` costs no order-placement budget,
+while new orders still run into the limit (issue 12 #12).
+
+The fake orders service answers as the real one does: a key it has seen answers the stored 202
+with `Idempotent-Replayed: true`; a new key places an order.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.gateway.fake_upstreams import Handler, fake_gateway
+
+BURST = 3
+
+
+def _orders_service() -> Handler:
+    seen: set[str] = set()
+
+    def place(request: httpx.Request) -> httpx.Response:
+        key = request.headers["idempotency-key"]
+        replayed = key in seen
+        seen.add(key)
+        headers = {"Idempotent-Replayed": "true"} if replayed else {}
+        return httpx.Response(202, json={"orders": [{"key": key}]}, headers=headers)
+
+    return place
+
+
+class TestReplaysAreFree:
+    async def test_many_retries_of_one_order_all_pass(self) -> None:
+        async with fake_gateway({"orders": _orders_service()}, order_burst=BURST) as gateway:
+            buyer = gateway.bearer("buyer")
+            answers = [
+                await gateway.client.post(
+                    "/v1/orders", json={}, headers={**buyer, "Idempotency-Key": "same"}
+                )
+                for _ in range(15)
+            ]
+
+        assert [a.status_code for a in answers] == [202] * 15
+        assert [a.headers.get("idempotent-replayed") for a in answers[1:]] == ["true"] * 14
+
+    async def test_replays_leave_the_budget_for_new_orders(self) -> None:
+        async with fake_gateway({"orders": _orders_service()}, order_burst=BURST) as gateway:
+            buyer = gateway.bearer("buyer")
+            for _ in range(10):
+                await gateway.client.post(
+                    "/v1/orders", json={}, headers={**buyer, "Idempotency-Key": "first"}
+                )
+            new = [
+                await gateway.client.post(
+                    "/v1/orders", json={}, headers={**buyer, "Idempotency-Key": f"new-{i}"}
+                )
+                for i in range(BURST)
+            ]
+
+        # "first" spent one token; its nine replays gave theirs back: two new orders fit.
+        assert [a.status_code for a in new] == [202, 202, 429]
+
+    async def test_new_orders_still_hit_the_limit(self) -> None:
+        async with fake_gateway({"orders": _orders_service()}, order_burst=BURST) as gateway:
+            buyer = gateway.bearer("buyer")
+            answers = [
+                await gateway.client.post(
+                    "/v1/orders", json={}, headers={**buyer, "Idempotency-Key": f"k-{i}"}
+                )
+                for i in range(BURST + 2)
+            ]
+            placed = len(gateway.services["orders"].received)
+
+        assert [a.status_code for a in answers] == [202] * BURST + [429, 429]
+        assert answers[-1].json()["type"].endswith("/rate-limited")
+        assert placed == BURST  # the refused ones never reached the service
