@@ -30,6 +30,7 @@ SERVICE_ENV: dict[str, dict[str, str]] = {
         "WEATHER_ALERTS_WEBHOOK_POLL_SECONDS": "0.2",
         "WEATHER_ALERTS_WEBHOOK_TIMEOUT_SECONDS": "3",
         "WEATHER_ALERTS_EXPIRY_SWEEP_SECONDS": "0.5",
+        "WEATHER_ALERTS_HOUSEKEEPING_SECONDS": "1",
         # The feed test serves a file on this port (chosen per session) from 127.0.0.1.
         "WEATHER_ALERTS_FORECAST_FEED_URL": f"http://127.0.0.1:{free_port()}/forecast.json",
         "WEATHER_ALERTS_FORECAST_POLL_SECONDS": "0.5",

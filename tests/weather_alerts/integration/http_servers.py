@@ -30,6 +30,8 @@ class TinyHttpServer:
 
     respond: Callable[[Received], Reply]
     port: int = 0
+    delay: float = 0.0
+    """How long the server takes to answer (a slow receiver)."""
     received: list[Received] = field(default_factory=list)
     _server: asyncio.Server | None = None
 
@@ -50,6 +52,8 @@ class TinyHttpServer:
                 return
             self.received.append(request)
             status, body, content_type = self.respond(request)
+            if self.delay:
+                await asyncio.sleep(self.delay)  # the slowness is the behaviour under test
             head = (
                 f"HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\n"
                 f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
@@ -77,8 +81,10 @@ async def _read_request(reader: asyncio.StreamReader) -> Received | None:
 class FlakyReceiver(TinyHttpServer):
     """A webhook receiver that answers 500 to its first `failures` requests, then 200."""
 
-    def __init__(self, failures: int = 0, status_when_failing: int = 500) -> None:
-        super().__init__(respond=self._reply)
+    def __init__(
+        self, failures: int = 0, status_when_failing: int = 500, delay: float = 0.0
+    ) -> None:
+        super().__init__(respond=self._reply, delay=delay)
         self.failures = failures
         self.status_when_failing = status_when_failing
 

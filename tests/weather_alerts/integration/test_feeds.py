@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -13,6 +15,7 @@ import httpx
 import xmlschema
 from devstack.stack import Stack
 
+from tests.support.polling import eventually
 from tests.weather_alerts.integration.conftest import agency_headers, observation
 
 CAP_XSD = Path(__file__).parents[1] / "fixtures" / "CAP-v1.2.xsd"
@@ -26,6 +29,17 @@ async def issue(stack: Stack, gateway: httpx.AsyncClient, zone_id: str, height: 
     )
     assert response.status_code == 201, response.text
     return response.json()["alert"]
+
+
+async def past_the_second_of(http_date: str) -> None:
+    """Return once the clock is past the second `http_date` (a Last-Modified value) names, so a
+    change made now has a later Last-Modified."""
+    later = parsedate_to_datetime(http_date) + timedelta(seconds=1)
+
+    async def passed() -> bool | None:
+        return True if datetime.now(UTC) >= later else None
+
+    await eventually(passed, within=5, interval=0.05)
 
 
 class TestJsonList:
@@ -89,7 +103,7 @@ class TestJsonList:
             "/v1/alerts", params={"zone": zone["id"]}, headers={"If-Modified-Since": modified}
         )
         assert since.status_code == 304
-        await asyncio.sleep(1.1)  # Last-Modified has one-second resolution
+        await past_the_second_of(modified)  # Last-Modified has one-second resolution
         await gateway.post(
             "/v1/observations", json=observation(zone["id"], 4.6), headers=agency_headers(stack)
         )
@@ -166,16 +180,32 @@ class TestAtom:
         assert not any(gone["id"] in link for link in links)
         titles = [e.findtext(f"{ATOM_NS}title") for e in feed.iter(f"{ATOM_NS}entry")]
         assert any("sea warning" in (t or "") for t in titles)
-        cached = await gateway.get(
-            "/v1/alerts/feed.atom", headers={"If-None-Match": response.headers["etag"]}
-        )
-        assert cached.status_code in (200, 304)  # another test may have changed alerts meanwhile
+
+        async def revalidated() -> httpx.Response | None:
+            """A conditional GET with the feed's current ETag; None when an alert elsewhere
+            (an earlier test's, expiring) changed the feed between the two requests."""
+            current = await gateway.get("/v1/alerts/feed.atom")
+            etag = current.headers["etag"]
+            again = await gateway.get("/v1/alerts/feed.atom", headers={"If-None-Match": etag})
+            return again if again.status_code != 200 else None
+
+        cached = await eventually(revalidated, within=10)
+        assert cached.status_code == 304
+        assert cached.content == b""
 
 
 async def read_stream(
-    gateway: httpx.AsyncClient, regency: str, count: int, last_event_id: str | None = None
+    gateway: httpx.AsyncClient,
+    regency: str,
+    count: int,
+    last_event_id: str | None = None,
+    connected: asyncio.Event | None = None,
 ) -> tuple[list[tuple[str, str, dict[str, Any]]], int]:
-    """The first `count` events (id, name, data) of a stream, and the heartbeats seen."""
+    """The first `count` events (id, name, data) of a stream, and the heartbeats seen.
+
+    `connected` is set at the first heartbeat: the stream is live (the server sends every
+    change from then on) and keeps itself alive.
+    """
     events: list[tuple[str, str, dict[str, Any]]] = []
     heartbeats, event_id, name = 0, "", ""
     headers = {"Last-Event-ID": last_event_id} if last_event_id else {}
@@ -186,6 +216,8 @@ async def read_stream(
         async for line in response.aiter_lines():
             if line.startswith(": heartbeat"):
                 heartbeats += 1
+                if connected is not None:
+                    connected.set()
             elif line.startswith("id: "):
                 event_id = line.removeprefix("id: ")
             elif line.startswith("event: "):
@@ -202,8 +234,9 @@ class TestServerSentEvents:
         self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any
     ) -> None:
         mine, other = await make_zone(["97.01"]), await make_zone(["97.02"])
-        listener = asyncio.create_task(read_stream(gateway, "97.01", 2))
-        await asyncio.sleep(1.5)
+        connected = asyncio.Event()
+        listener = asyncio.create_task(read_stream(gateway, "97.01", 2, connected=connected))
+        await asyncio.wait_for(connected.wait(), timeout=10)
         await issue(stack, gateway, other["id"], 3.0)
         await issue(stack, gateway, mine["id"], 3.0)  # issued and cancelled between two polls
         await gateway.post(

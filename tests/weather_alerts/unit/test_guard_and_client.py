@@ -10,8 +10,8 @@ from ipaddress import ip_address
 
 import pytest
 from lumbung_weather_alerts.domain.ssrf import IPAddress, UnsafeUrlError
-from lumbung_weather_alerts.webhooks.client import pinned_url
-from lumbung_weather_alerts.webhooks.guard import UrlGuard, resolve
+from lumbung_weather_alerts.storage.webhook_client import pinned_url
+from lumbung_weather_alerts.storage.webhook_guard import UrlGuard, resolve
 
 PUBLIC = ip_address("93.184.216.34")
 

@@ -1,10 +1,9 @@
-"""Wiring of the weather-alerts service: settings, repositories, consumers, loops, routes."""
+"""Wiring of the weather-alerts service: settings, repositories, use cases, consumers, loops."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from fastapi import FastAPI
 from lumbung_shared.events import Topic
@@ -20,30 +19,51 @@ from lumbung_weather_alerts.api import (
     zones,
 )
 from lumbung_weather_alerts.domain.zones import SEED_ZONES
-from lumbung_weather_alerts.messaging.fanout import WebhookFanout
+from lumbung_weather_alerts.messaging.fanout import fanout_handlers
 from lumbung_weather_alerts.settings import WeatherAlertsSettings
 from lumbung_weather_alerts.storage.alerts import AlertRepository
 from lumbung_weather_alerts.storage.deliveries import DeliveryRepository
 from lumbung_weather_alerts.storage.feed_sources import FeedSourceRepository
 from lumbung_weather_alerts.storage.observations import ObservationRepository
 from lumbung_weather_alerts.storage.subscriptions import SubscriptionRepository
+from lumbung_weather_alerts.storage.webhook_guard import UrlGuard
 from lumbung_weather_alerts.storage.zones import ZoneRepository
-from lumbung_weather_alerts.usecases.report_observation import Ingest
-from lumbung_weather_alerts.webhooks.guard import UrlGuard
-from lumbung_weather_alerts.workers.deliveries import DeliveryWorker
-from lumbung_weather_alerts.workers.expiry import ExpirySweep
-from lumbung_weather_alerts.workers.poller import ForecastPoller
+from lumbung_weather_alerts.usecases.advise_vessels import AdviseVessels
+from lumbung_weather_alerts.usecases.deliver_webhooks import DeliverWebhooks
+from lumbung_weather_alerts.usecases.expire_alerts import ExpireAlerts
+from lumbung_weather_alerts.usecases.fan_out_alert import FanOutAlert
+from lumbung_weather_alerts.usecases.feed_health import FeedHealth
+from lumbung_weather_alerts.usecases.manage_subscriptions import ManageSubscriptions
+from lumbung_weather_alerts.usecases.manage_zones import ManageZones
+from lumbung_weather_alerts.usecases.read_alerts import ReadAlerts
+from lumbung_weather_alerts.usecases.read_forecast_feed import ReadForecastFeed
+from lumbung_weather_alerts.usecases.report_observation import AlertPolicy, ReportObservation
+from lumbung_weather_alerts.usecases.webhook_deliveries import WebhookDeliveries
+from lumbung_weather_alerts.workers.deliveries import DeliveryLoop
+from lumbung_weather_alerts.workers.expiry import expiry_sweep
+from lumbung_weather_alerts.workers.housekeeping import housekeeping
+from lumbung_weather_alerts.workers.poller import forecast_poller
 
-SEA_ALERT_EVENT_TYPES = ("sea_alert.issued", "sea_alert.updated", "sea_alert.cancelled")
+
+@dataclass(frozen=True)
+class WeatherAlertsState:
+    """What routes reach (through `api.deps`): the use cases, never a repository."""
+
+    manage_zones: ManageZones
+    report_observation: ReportObservation
+    feed_health: FeedHealth
+    read_alerts: ReadAlerts
+    advise_vessels: AdviseVessels
+    manage_subscriptions: ManageSubscriptions
+    webhook_deliveries: WebhookDeliveries
 
 
-async def setup(runtime: Runtime[WeatherAlertsSettings]) -> Mapping[str, Any]:
+async def setup(runtime: Runtime[WeatherAlertsSettings]) -> WeatherAlertsState:
     """Repositories, seed zones, the webhook fan-out consumer and the background loops."""
     settings = runtime.settings
-    assert isinstance(settings, WeatherAlertsSettings)
     db = runtime.db
     zone_repo = ZoneRepository(db.zones)
-    alert_repo = AlertRepository(db.alerts, settings.cap_sender, runtime.relay.watch(db.alerts))
+    alert_repo = AlertRepository(db.alerts, runtime.relay.watch(db.alerts))
     observation_repo = ObservationRepository(db.observations)
     subscription_repo = SubscriptionRepository(db.subscriptions)
     delivery_repo = DeliveryRepository(db.webhook_deliveries)
@@ -53,30 +73,39 @@ async def setup(runtime: Runtime[WeatherAlertsSettings]) -> Mapping[str, Any]:
         await repository.ensure_indexes()
     await zone_repo.seed(SEED_ZONES)
 
-    ingest = Ingest(zone_repo, observation_repo, alert_repo, settings.alert_threshold)
-    guard = UrlGuard(require_https=settings.webhook_require_https, allow_list=settings.allow_list)
-    worker = DeliveryWorker(delivery_repo, subscription_repo, guard, settings)
-    fanout = WebhookFanout(alert_repo, subscription_repo, delivery_repo, worker.wake)
-    runtime.consume(
-        "webhooks",
-        [Topic.SEA_ALERT_EVENTS],
-        dict.fromkeys(SEA_ALERT_EVENT_TYPES, fanout.handle),
+    policy = AlertPolicy(
+        settings.cap_sender, settings.alert_threshold, settings.alert_chain_max_messages
     )
-    runtime.run_in_background(worker.run)
-    runtime.run_in_background(ExpirySweep(alert_repo, settings.expiry_sweep_seconds).run)
+    report = ReportObservation(zone_repo, observation_repo, alert_repo, policy)
+    guard = UrlGuard(require_https=settings.webhook_require_https, allow_list=settings.allow_list)
+    deliveries = DeliveryLoop(
+        DeliverWebhooks(delivery_repo, subscription_repo, guard, settings),
+        settings.webhook_poll_seconds,
+    )
+    fan_out = FanOutAlert(alert_repo, subscription_repo, delivery_repo, deliveries.wake)
+    runtime.consume("webhooks", [Topic.SEA_ALERT_EVENTS], fanout_handlers(fan_out))
+    runtime.run_in_background(deliveries.loop())
+    runtime.run_in_background(expiry_sweep(ExpireAlerts(alert_repo), settings.expiry_sweep_seconds))
+    runtime.run_in_background(
+        housekeeping(
+            runtime.inbox,
+            timedelta(hours=settings.inbox_retention_hours),
+            settings.housekeeping_seconds,
+        )
+    )
     if settings.forecast_feed_url:
-        poller = ForecastPoller(settings.forecast_feed_url, settings, ingest, feed_repo)
-        runtime.run_in_background(poller.run)
-    return {
-        "zones": zone_repo,
-        "alerts": alert_repo,
-        "observations": observation_repo,
-        "ingest": ingest,
-        "feed_sources": feed_repo,
-        "subscriptions": subscription_repo,
-        "deliveries": delivery_repo,
-        "url_guard": guard,
-    }
+        feed = ReadForecastFeed(settings.forecast_feed_url, settings, report, feed_repo)
+        runtime.run_in_background(forecast_poller(feed, settings.forecast_poll_seconds))
+    overlap = timedelta(seconds=settings.webhook_secret_overlap_seconds)
+    return WeatherAlertsState(
+        manage_zones=ManageZones(zone_repo, alert_repo),
+        report_observation=report,
+        feed_health=FeedHealth(feed_repo),
+        read_alerts=ReadAlerts(alert_repo),
+        advise_vessels=AdviseVessels(zone_repo, observation_repo),
+        manage_subscriptions=ManageSubscriptions(subscription_repo, guard, overlap),
+        webhook_deliveries=WebhookDeliveries(subscription_repo, delivery_repo),
+    )
 
 
 def create_app(settings: WeatherAlertsSettings | None = None) -> FastAPI:

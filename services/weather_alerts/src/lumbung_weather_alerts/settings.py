@@ -34,6 +34,20 @@ class WeatherAlertsSettings(ServiceSettings):
         default=WaveCategory.TINGGI, title="Wave category from which an alert is always issued"
     )
     expiry_sweep_seconds: float = Field(default=30.0, gt=0, title="Expired-alert sweep interval")
+    alert_chain_max_messages: int = Field(
+        default=50,
+        ge=2,
+        le=500,
+        title="CAP messages an alert chain keeps (the original Alert and the newest ones)",
+    )
+    inbox_retention_hours: float = Field(
+        default=7 * 24.0,
+        ge=1,
+        title="How long handled event ids are kept to skip redeliveries (then forgotten)",
+    )
+    housekeeping_seconds: float = Field(
+        default=3600.0, gt=0, title="How often old inbox ids are dropped"
+    )
 
     forecast_feed_url: str | None = Field(
         default=None, title="Forecast feed to poll (JSON, format in domain/feed.py); off if unset"

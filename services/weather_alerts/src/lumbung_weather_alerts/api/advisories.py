@@ -9,10 +9,9 @@ from fastapi import APIRouter, Query
 from lumbung_shared.web.identity import Caller
 from pydantic import BaseModel
 
-from lumbung_weather_alerts.api.deps import Observations, Zones
+from lumbung_weather_alerts.api.deps import Advisor
 from lumbung_weather_alerts.api.views import Text
-from lumbung_weather_alerts.domain.advisories import advise
-from lumbung_weather_alerts.domain.conditions import ADVICE_HORIZON, conditions_ahead
+from lumbung_weather_alerts.domain.conditions import ADVICE_HORIZON
 from lumbung_weather_alerts.domain.subscriptions import RegencyPrefix
 from lumbung_weather_alerts.domain.vessels import Risk, VesselClass, worst_risk
 
@@ -44,8 +43,7 @@ class AdvisoryView(BaseModel):
 @router.get("", response_model=AdvisoryView)
 async def get_advisories(
     caller: Caller,
-    zones: Zones,
-    observations: Observations,
+    advisor: Advisor,
     regency: Annotated[RegencyPrefix, Query(description="Regency code (prefix)")],
     vessel: VesselClass = VesselClass.FISHING_BOAT,
 ) -> AdvisoryView:
@@ -53,9 +51,7 @@ async def get_advisories(
     del caller  # public: fishers read it without signing in
     now = datetime.now(UTC)
     advice: list[ZoneAdvice] = []
-    for zone in await zones.list(regency):
-        received = await observations.covering(zone.id, now, ADVICE_HORIZON)
-        result = advise(zone, conditions_ahead(received, now), vessel)
+    for zone, result in await advisor.for_regency(regency, vessel, now):
         category = result.category
         advice.append(
             ZoneAdvice(

@@ -7,13 +7,10 @@ is not taken for an alert id.
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
-from lumbung_shared.errors import DomainError, Message
 from lumbung_shared.web.identity import Caller
 from lumbung_shared.web.problems import language
 from pydantic import BaseModel
@@ -21,22 +18,17 @@ from pydantic import BaseModel
 from lumbung_weather_alerts.api.caching import cached_response
 from lumbung_weather_alerts.api.deps import Alerts, Settings
 from lumbung_weather_alerts.api.views import AlertView, alert_view
+from lumbung_weather_alerts.domain.alert_chain import AlertStatus, cap_alert_of, message_index
+from lumbung_weather_alerts.domain.alert_query import AlertQuery
 from lumbung_weather_alerts.domain.atom import AtomFeed, entry_for_alert, render_atom
 from lumbung_weather_alerts.domain.cap import Severity
 from lumbung_weather_alerts.domain.cap_xml import render_cap
 from lumbung_weather_alerts.domain.subscriptions import RegencyPrefix
-from lumbung_weather_alerts.storage.alert_documents import (
-    AlertStatus,
-    cap_alert_of,
-    message_index,
-)
-from lumbung_weather_alerts.storage.alerts import AlertQuery
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 
 CAP_XML = "application/cap+xml"
 ATOM_XML = "application/atom+xml"
-MAX_ATOM_ENTRIES = 200
 ZONE_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
@@ -75,11 +67,10 @@ async def list_alerts(
         inactive_at=now if active is False else None,
         updated_since=_aware(updated_since),
     )
-    docs = await alerts.page(query, _decode_cursor(cursor), limit)
+    found = await alerts.page(query, cursor, limit)
     base = settings.public_base_url
     page = AlertPage(
-        items=[alert_view(doc, now, base) for doc in docs],
-        next_cursor=_encode_cursor(docs[-1]) if len(docs) == limit else None,
+        items=[alert_view(doc, now, base) for doc in found.items], next_cursor=found.next_cursor
     )
     body = page.model_dump_json().encode()
     return cached_response(request, body, "application/json", await alerts.last_change())
@@ -92,7 +83,7 @@ async def atom_feed(
     """Atom index of the active alerts; each entry links to the alert's CAP document."""
     del caller
     now = datetime.now(UTC)
-    docs = await alerts.page(AlertQuery(active_at=now), None, MAX_ATOM_ENTRIES)
+    docs = await alerts.active(now)
     lang = language(request)
     base = settings.public_base_url
     cap_alerts = sorted((cap_alert_of(doc) for doc in docs), key=lambda a: a.sent, reverse=True)
@@ -117,7 +108,7 @@ async def get_alert(
     The id may be the chain's id (latest message) or any CAP message identifier in it.
     """
     del caller
-    doc = await alerts.get(alert_id)
+    doc = await alerts.one(alert_id)
     accept = request.headers.get("accept", "")
     if CAP_XML in accept or "application/xml" in accept:
         requested = None if alert_id == doc["_id"] else alert_id
@@ -133,29 +124,3 @@ def _aware(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
-
-
-def _encode_cursor(doc: dict[str, object]) -> str:
-    issued_at = doc["issued_at"]
-    assert isinstance(issued_at, datetime)
-    raw = json.dumps([issued_at.isoformat(), doc["_id"]]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str | None) -> tuple[datetime, str] | None:
-    if cursor is None:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        issued_at, chain_id = json.loads(raw)
-        moment = datetime.fromisoformat(issued_at)
-        if not isinstance(chain_id, str) or moment.tzinfo is None:
-            raise ValueError("bad cursor")
-    except (ValueError, TypeError):
-        raise DomainError(
-            code="invalid-cursor",
-            message=Message(id="Kursor halaman tidak valid.", en="Invalid page cursor."),
-            status=422,
-            extra={"field": "cursor"},
-        ) from None
-    return moment, chain_id

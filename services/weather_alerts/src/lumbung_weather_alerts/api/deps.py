@@ -1,4 +1,5 @@
-"""Dependency aliases the routes share: repositories from lifespan state, settings, callers."""
+"""Dependency aliases the routes share: the use cases from the typed lifespan state
+(`main.WeatherAlertsState`), the settings, and who may call."""
 
 from __future__ import annotations
 
@@ -6,17 +7,16 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from lumbung_shared.web.identity import Identity, Role, require_roles
-from lumbung_shared.web.state import from_state
+from lumbung_shared.web.state import from_service
 
 from lumbung_weather_alerts.settings import WeatherAlertsSettings
-from lumbung_weather_alerts.storage.alerts import AlertRepository
-from lumbung_weather_alerts.storage.deliveries import DeliveryRepository
-from lumbung_weather_alerts.storage.feed_sources import FeedSourceRepository
-from lumbung_weather_alerts.storage.observations import ObservationRepository
-from lumbung_weather_alerts.storage.subscriptions import SubscriptionRepository
-from lumbung_weather_alerts.storage.zones import ZoneRepository
-from lumbung_weather_alerts.usecases.report_observation import Ingest
-from lumbung_weather_alerts.webhooks.guard import UrlGuard
+from lumbung_weather_alerts.usecases.advise_vessels import AdviseVessels
+from lumbung_weather_alerts.usecases.feed_health import FeedHealth
+from lumbung_weather_alerts.usecases.manage_subscriptions import ManageSubscriptions
+from lumbung_weather_alerts.usecases.manage_zones import ManageZones
+from lumbung_weather_alerts.usecases.read_alerts import ReadAlerts
+from lumbung_weather_alerts.usecases.report_observation import ReportObservation
+from lumbung_weather_alerts.usecases.webhook_deliveries import WebhookDeliveries
 
 
 def _settings(request: Request) -> WeatherAlertsSettings:
@@ -25,20 +25,19 @@ def _settings(request: Request) -> WeatherAlertsSettings:
 
 
 Settings = Annotated[WeatherAlertsSettings, Depends(_settings)]
-Zones = Annotated[ZoneRepository, Depends(from_state("zones", ZoneRepository))]
-Alerts = Annotated[AlertRepository, Depends(from_state("alerts", AlertRepository))]
-Observations = Annotated[
-    ObservationRepository, Depends(from_state("observations", ObservationRepository))
+Zones = Annotated[ManageZones, Depends(from_service("manage_zones", ManageZones))]
+Reporting = Annotated[
+    ReportObservation, Depends(from_service("report_observation", ReportObservation))
 ]
-IngestService = Annotated[Ingest, Depends(from_state("ingest", Ingest))]
-FeedSources = Annotated[
-    FeedSourceRepository, Depends(from_state("feed_sources", FeedSourceRepository))
-]
+Feeds = Annotated[FeedHealth, Depends(from_service("feed_health", FeedHealth))]
+Alerts = Annotated[ReadAlerts, Depends(from_service("read_alerts", ReadAlerts))]
+Advisor = Annotated[AdviseVessels, Depends(from_service("advise_vessels", AdviseVessels))]
 Subscriptions = Annotated[
-    SubscriptionRepository, Depends(from_state("subscriptions", SubscriptionRepository))
+    ManageSubscriptions, Depends(from_service("manage_subscriptions", ManageSubscriptions))
 ]
-Deliveries = Annotated[DeliveryRepository, Depends(from_state("deliveries", DeliveryRepository))]
-Guard = Annotated[UrlGuard, Depends(from_state("url_guard", UrlGuard))]
+Deliveries = Annotated[
+    WebhookDeliveries, Depends(from_service("webhook_deliveries", WebhookDeliveries))
+]
 
 Admin = Annotated[Identity, require_roles(Role.ADMIN)]
 Reporter = Annotated[Identity, require_roles(Role.AGENCY, Role.ADMIN)]

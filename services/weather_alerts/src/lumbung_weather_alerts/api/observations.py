@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel
 
-from lumbung_weather_alerts.api.deps import FeedSources, IngestService, Reporter, Settings
+from lumbung_weather_alerts.api.deps import Feeds, Reporter, Reporting, Settings
 from lumbung_weather_alerts.api.views import AlertView, alert_view
 from lumbung_weather_alerts.domain.scope import RegionScope
 from lumbung_weather_alerts.usecases.report_observation import parse_observation
@@ -50,7 +50,7 @@ class FeedSourceView(BaseModel):
 @router.post("", response_model=IngestView)
 async def post_observation(
     reporter: Reporter,
-    ingest: IngestService,
+    reporting: Reporting,
     settings: Settings,
     response: Response,
     body: Annotated[Any, Body()],
@@ -61,7 +61,7 @@ async def post_observation(
     """
     observation = parse_observation(body)
     now = datetime.now(UTC)
-    result = await ingest.apply(observation, now, scope=RegionScope.of(reporter))
+    result = await reporting.apply(observation, now, scope=RegionScope.of(reporter))
     response.status_code = 200 if result.outcome == "no_change" else 201
     alert = (
         None if result.alert is None else alert_view(result.alert, now, settings.public_base_url)
@@ -76,7 +76,7 @@ async def post_observation(
 
 
 @router.get("/sources", response_model=list[FeedSourceView])
-async def feed_sources(reporter: Reporter, sources: FeedSources) -> list[FeedSourceView]:
+async def feed_sources(reporter: Reporter, sources: Feeds) -> list[FeedSourceView]:
     """Polled forecast feeds with their freshness (`fresh`, `stale` or `never`)."""
     del reporter
     now = datetime.now(UTC)

@@ -21,11 +21,11 @@ from lumbung_shared.web.identity import Caller
 
 from lumbung_weather_alerts.api.deps import Alerts, Settings
 from lumbung_weather_alerts.api.views import AlertView, alert_view
+from lumbung_weather_alerts.domain.alert_chain import AlertStatus, Chain
 from lumbung_weather_alerts.domain.cap import MsgType
 from lumbung_weather_alerts.domain.subscriptions import RegencyPrefix
 from lumbung_weather_alerts.settings import WeatherAlertsSettings
-from lumbung_weather_alerts.storage.alert_documents import AlertStatus, Document
-from lumbung_weather_alerts.storage.alerts import AlertRepository
+from lumbung_weather_alerts.usecases.read_alerts import ReadAlerts
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 
@@ -62,7 +62,7 @@ def _since(last_event_id: str | None) -> datetime:
 
 async def _events(
     request: Request,
-    alerts: AlertRepository,
+    alerts: ReadAlerts,
     settings: WeatherAlertsSettings,
     regency: str | None,
     since: datetime,
@@ -91,7 +91,7 @@ async def _events(
         await asyncio.sleep(settings.sse_poll_seconds)
 
 
-def _changes(doc: Document, since: datetime, base_url: str) -> list[tuple[datetime, str, bytes]]:
+def _changes(doc: Chain, since: datetime, base_url: str) -> list[tuple[datetime, str, bytes]]:
     """Every change of the chain at or after `since`, oldest first: each CAP message, and the
     expiry. A poll may find several (an alert issued and cancelled between two polls)."""
     now = datetime.now(UTC)

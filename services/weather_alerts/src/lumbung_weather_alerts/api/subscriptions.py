@@ -11,20 +11,18 @@ their existence does not leak. Admins are unrestricted.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from lumbung_shared.errors import ConflictError, Message
+from lumbung_shared.clock import utc_now
+from lumbung_shared.mongo import Document
 from lumbung_shared.web.guards import NO_STORE
 from pydantic import BaseModel, Field
 
-from lumbung_weather_alerts.api.deps import Agency, Deliveries, Guard, Settings, Subscriptions
+from lumbung_weather_alerts.api.deps import Agency, Deliveries, Subscriptions
 from lumbung_weather_alerts.domain.cap import Severity
-from lumbung_weather_alerts.domain.scope import RegionScope
 from lumbung_weather_alerts.domain.subscriptions import RegencyPrefix
-from lumbung_weather_alerts.domain.webhooks import new_secret
-from lumbung_weather_alerts.storage.subscriptions import MAX_PER_OWNER, Document
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
 
@@ -97,30 +95,20 @@ def _delivery(doc: Document) -> DeliveryView:
 
 @router.post("", status_code=201, response_model=CreatedSubscription, dependencies=[NO_STORE])
 async def register(
-    agency: Agency, body: SubscriptionBody, subscriptions: Subscriptions, guard: Guard
+    agency: Agency, body: SubscriptionBody, subscriptions: Subscriptions
 ) -> CreatedSubscription:
     """Register a webhook for regency prefixes at or above a severity; returns its secret.
 
     Agencies only for prefixes inside their regions (403 otherwise); admins for any.
     """
-    RegionScope.of(agency).check_prefixes(body.regency_prefixes)
-    await guard.check(body.url)
-    if await subscriptions.count_active(agency) >= MAX_PER_OWNER:
-        raise ConflictError(
-            "too-many-subscriptions",
-            Message(id="Terlalu banyak langganan.", en="Too many subscriptions."),
-            limit=MAX_PER_OWNER,
-        )
-    secret = new_secret()
-    doc = await subscriptions.create(
+    created = await subscriptions.register(
         agency,
         url=body.url,
         prefixes=body.regency_prefixes,
         min_severity=body.min_severity,
-        secret=secret,
-        now=datetime.now(UTC),
+        now=utc_now(),
     )
-    return CreatedSubscription(**_view(doc).model_dump(), secret=secret)
+    return CreatedSubscription(**_view(created.subscription).model_dump(), secret=created.secret)
 
 
 @router.get("", response_model=list[SubscriptionView])
@@ -144,7 +132,7 @@ async def delete_subscription(
     subscription_id: str, agency: Agency, subscriptions: Subscriptions
 ) -> Response:
     """Stop deliveries to this webhook."""
-    await subscriptions.disable(subscription_id, agency, datetime.now(UTC))
+    await subscriptions.stop(subscription_id, agency, utc_now())
     return Response(status_code=204)
 
 
@@ -152,14 +140,12 @@ async def delete_subscription(
     "/{subscription_id}/secret/rotate", response_model=RotatedSecret, dependencies=[NO_STORE]
 )
 async def rotate_secret(
-    subscription_id: str, agency: Agency, subscriptions: Subscriptions, settings: Settings
+    subscription_id: str, agency: Agency, subscriptions: Subscriptions
 ) -> RotatedSecret:
     """A new secret; the old one keeps signing alongside it for the overlap window."""
-    now = datetime.now(UTC)
-    overlap = timedelta(seconds=settings.webhook_secret_overlap_seconds)
-    secret = new_secret()
-    await subscriptions.rotate(subscription_id, agency, secret, now, overlap)
-    return RotatedSecret(secret=secret, previous_valid_until=now + overlap)
+    now = utc_now()
+    secret = await subscriptions.rotate(subscription_id, agency, now)
+    return RotatedSecret(secret=secret, previous_valid_until=now + subscriptions.overlap)
 
 
 @router.get("/{subscription_id}/deliveries", response_model=list[DeliveryView])
@@ -167,15 +153,13 @@ async def delivery_log(
     *,
     subscription_id: str,
     agency: Agency,
-    subscriptions: Subscriptions,
     deliveries: Deliveries,
     status: Annotated[str | None, Query(pattern="^(pending|delivered|dead)$")] = None,
     before: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[DeliveryView]:
     """Deliveries newest first, each with its attempts (time, status code, latency, error)."""
-    subscription = await subscriptions.owned(subscription_id, agency)
-    docs = await deliveries.for_subscription(subscription["_id"], status, before, limit)
+    docs = await deliveries.log(subscription_id, agency, status=status, before=before, limit=limit)
     return [_delivery(doc) for doc in docs]
 
 
@@ -185,14 +169,8 @@ async def delivery_log(
     response_model=DeliveryView,
 )
 async def redeliver(
-    *,
-    subscription_id: str,
-    delivery_id: str,
-    agency: Agency,
-    subscriptions: Subscriptions,
-    deliveries: Deliveries,
+    *, subscription_id: str, delivery_id: str, agency: Agency, deliveries: Deliveries
 ) -> DeliveryView:
     """Send a delivery again now with the same webhook-id (a bounded number of times)."""
-    subscription = await subscriptions.owned(subscription_id, agency)
-    doc = await deliveries.redeliver(subscription["_id"], delivery_id, datetime.now(UTC))
+    doc = await deliveries.redeliver(subscription_id, delivery_id, agency, utc_now())
     return _delivery(doc)

@@ -6,13 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from lumbung_weather_alerts.domain.alert_chain import AlertStatus, Chain, cap_alert_of, is_active
 from lumbung_weather_alerts.domain.cap import MsgType
-from lumbung_weather_alerts.storage.alert_documents import (
-    AlertStatus,
-    Document,
-    cap_alert_of,
-    is_active,
-)
 
 
 class Text(BaseModel):
@@ -63,7 +58,7 @@ class AlertView(BaseModel):
     cap_url: str
 
 
-def alert_view(doc: Document, now: datetime, base_url: str, index: int | None = None) -> AlertView:
+def alert_view(doc: Chain, now: datetime, base_url: str, index: int | None = None) -> AlertView:
     """The view of a stored chain at `now` (whether it is still active depends on the time).
 
     With `index`, the chain as it stood when that message was sent (for the SSE history).

@@ -3,7 +3,8 @@
 Zones and their regencies are public safety information, so reads are not limited by region.
 No agency writes zones, whatever its regions: which regencies a zone warns is what the
 region scope of observations (`domain.scope`) is checked against, so letting an agency edit
-them would let it widen its own reach.
+them would let it widen its own reach. A zone with an alert in force is not deleted (409
+`zone-has-active-alert`, the rule is in `usecases.manage_zones`).
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ async def replace_zone(
 
 @router.delete("/{zone_id}", status_code=204)
 async def delete_zone(zone_id: str, admin: Admin, zones: Zones) -> Response:
-    """Remove a zone (admin); its past alerts stay readable."""
+    """Remove a zone (admin); 409 while an alert is in force for it. Past alerts stay readable."""
     del admin
     await zones.delete(zone_id)
     return Response(status_code=204)

@@ -1,4 +1,7 @@
-"""The body an agency receives: a Standard Webhooks envelope around the CAP-shaped message."""
+"""The body an agency receives: a Standard Webhooks envelope around the CAP-shaped message.
+
+Pure (the chain in, bytes out), so it lives with the other formats we publish (CAP, Atom).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,12 @@ import json
 from datetime import datetime
 from typing import Any
 
+from lumbung_weather_alerts.domain.alert_chain import Chain, cap_alert_of, message_index
 from lumbung_weather_alerts.domain.cap import MsgType, cap_datetime
 from lumbung_weather_alerts.domain.cap_json import cap_json
-from lumbung_weather_alerts.storage.alert_documents import Document, cap_alert_of, message_index
 
 
-def webhook_body(doc: Document, identifier: str, event_type: str, occurred_at: datetime) -> bytes:
+def webhook_body(doc: Chain, identifier: str, event_type: str, occurred_at: datetime) -> bytes:
     """`{type, timestamp, data}` for one event; `data.cap` is the CAP message it is about.
 
     An expiry is sent as `sea_alert.cancelled` about the last message, with reason `expired`.

@@ -8,7 +8,7 @@ waters with approximate bounding boxes; admins manage the full list.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from lumbung_shared.errors import DomainError, Message
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -198,4 +198,17 @@ def zones_for_regency(code_prefix: str) -> tuple[Zone, ...]:
         zone
         for zone in SEED_ZONES
         if any(code.startswith(code_prefix) for code in zone.regency_codes)
+    )
+
+
+def zone_of(doc: dict[str, Any]) -> Zone:
+    """The zone kept in `doc`: a stored zone (`_id`) or an alert chain's snapshot of it (`id`)."""
+    return Zone.model_validate(
+        {
+            "id": doc.get("id", doc.get("_id")),
+            "name_id": doc["name_id"],
+            "name_en": doc["name_en"],
+            "bbox": doc["bbox"],
+            "regency_codes": tuple(doc["regency_codes"]),
+        }
     )

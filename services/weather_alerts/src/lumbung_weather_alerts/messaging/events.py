@@ -18,6 +18,7 @@ from lumbung_shared.events.sea_alerts import (
 )
 from lumbung_shared.observability import correlation_id
 
+from lumbung_weather_alerts.domain.alert_chain import Chain
 from lumbung_weather_alerts.domain.cap import MsgType
 
 PRODUCER = "weather_alerts"
@@ -29,18 +30,18 @@ _BY_MSG_TYPE: dict[MsgType, type[SeaAlertEvent]] = {
 }
 
 
-def message_event(doc: dict[str, Any]) -> Envelope[Any]:
+def message_event(doc: Chain) -> Envelope[Any]:
     """The event for the chain's latest CAP message (Alert, Update or Cancel)."""
     payload_type = _BY_MSG_TYPE[MsgType(doc["messages"][-1]["msg_type"])]
     return _event(payload_type, doc)
 
 
-def expiry_event(doc: dict[str, Any]) -> Envelope[Any]:
+def expiry_event(doc: Chain) -> Envelope[Any]:
     """`sea_alert.cancelled` for a chain whose time ran out (no new CAP message is sent)."""
     return _event(SeaAlertCancelled, doc)
 
 
-def _event(payload_type: type[SeaAlertEvent], doc: dict[str, Any]) -> Envelope[Any]:
+def _event(payload_type: type[SeaAlertEvent], doc: Chain) -> Envelope[Any]:
     messages = doc["messages"]
     latest = messages[-1]
     payload = payload_type(

@@ -1,78 +1,44 @@
-"""Consumer of our own `sea_alert.*` events: one durable delivery per matching subscription.
+"""Consumer of our own `sea_alert.*` events → `usecases.fan_out_alert` (webhook deliveries).
 
-Fanning out from the event (not from the HTTP request that caused it) means every alert that
-was committed reaches the agencies, including the expiry sweep's, and a crash between the
-write and the fan-out only delays it: the event is redelivered and the delivery ids, derived
-from the event id, keep the result the same.
+Thin: it decodes the event into what the fan-out needs and calls it once per event (the
+consumer's inbox skips redeliveries; the fan-out is idempotent on its own as well).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from lumbung_shared.events import Envelope
-from lumbung_shared.events.sea_alerts import SeaAlertEvent
+from lumbung_shared.events.sea_alerts import (
+    SeaAlertCancelled,
+    SeaAlertEvent,
+    SeaAlertIssued,
+    SeaAlertUpdated,
+)
+from lumbung_shared.kafka import EventHandler
 
-from lumbung_weather_alerts.domain.cap import Severity
-from lumbung_weather_alerts.domain.subscriptions import SEVERITY_RANK, subscription_matches
-from lumbung_weather_alerts.storage.alerts import AlertNotFoundError, AlertRepository
-from lumbung_weather_alerts.storage.deliveries import DeliveryRepository
-from lumbung_weather_alerts.storage.subscriptions import SubscriptionRepository
-from lumbung_weather_alerts.webhooks.body import webhook_body
+from lumbung_weather_alerts.usecases.fan_out_alert import AlertNotice
 
-log = logging.getLogger(__name__)
-
-_SEVERITY_BY_RANK = {rank: severity for severity, rank in SEVERITY_RANK.items()}
+SEA_ALERT_EVENT_TYPES = (
+    SeaAlertIssued.event_type,
+    SeaAlertUpdated.event_type,
+    SeaAlertCancelled.event_type,
+)
 
 
-class WebhookFanout:
-    """Turns one sea-alert event into pending deliveries."""
+def fanout_handlers(fan_out: Callable[[AlertNotice], Awaitable[Any]]) -> Mapping[str, EventHandler]:
+    """Handlers by event type: every sea-alert event reaches the fan-out."""
 
-    def __init__(
-        self,
-        alerts: AlertRepository,
-        subscriptions: SubscriptionRepository,
-        deliveries: DeliveryRepository,
-        wake: Callable[[], None],
-    ) -> None:
-        self._alerts = alerts
-        self._subscriptions = subscriptions
-        self._deliveries = deliveries
-        self._wake = wake
+    async def on_alert(event: Envelope[Any]) -> None:
+        payload: SeaAlertEvent = event.payload
+        await fan_out(
+            AlertNotice(
+                event_id=str(event.event_id),
+                event_type=event.type,
+                occurred_at=event.occurred_at,
+                identifier=payload.alert_id,
+            )
+        )
 
-    async def handle(self, envelope: Envelope[Any]) -> None:
-        """Create the deliveries this event owes (idempotent per event and subscription)."""
-        payload = envelope.payload
-        assert isinstance(payload, SeaAlertEvent)
-        try:
-            doc = await self._alerts.get(payload.alert_id)
-        except AlertNotFoundError:
-            log.warning("alert of event not found", extra={"alert_id": payload.alert_id})
-            return
-        peak = _SEVERITY_BY_RANK[doc["peak_severity_rank"]]
-        body = webhook_body(doc, payload.alert_id, envelope.type, envelope.occurred_at)
-        now = datetime.now(UTC)
-        created = 0
-        for subscription in await self._subscriptions.covering(doc["regency_path"]):
-            if not subscription_matches(
-                subscription["regency_prefixes"],
-                Severity(subscription["min_severity"]),
-                doc["regency_codes"],
-                peak,
-            ):
-                continue
-            fields = {
-                "subscription_id": subscription["_id"],
-                "owner": subscription["owner"],
-                "alert_id": doc["_id"],
-                "identifier": payload.alert_id,
-                "event_type": envelope.type,
-                "body": body.decode(),
-            }
-            created += await self._deliveries.create(fields, str(envelope.event_id), now)
-        if created:
-            log.info("webhook deliveries created", extra={"count": created, "alert": doc["_id"]})
-            self._wake()
+    return dict.fromkeys(SEA_ALERT_EVENT_TYPES, on_alert)

@@ -1,37 +1,28 @@
 """The alerts collection: each zone's alert chain and the events its changes owe, in one document.
 
 Every change (issue, update, cancel, expire) is one single-document write that carries its
-`sea_alert.*` event in the outbox. Concurrent writers are stopped by the database, not by
-luck: a second open chain for a zone breaks the unique `open_key` index, and a change to a
-chain is guarded by its `version`. The loser re-reads and decides again.
+`sea_alert.*` event in the outbox. The use case computes the chain's next state
+(`domain.alert_chain`) and its events (`messaging.events`); this repository only writes them.
+Concurrent writers are stopped by the database, not by luck: a second open chain for a zone
+breaks the unique `open_key` index, and a change to a chain is guarded by its `version`. The
+loser re-reads and decides again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from lumbung_shared.errors import NotFoundError
-from lumbung_shared.mongo import ensure_indexes
-from lumbung_shared.outbox import Notify, outbox_fields, outbox_push
+from lumbung_shared.events import Envelope
+from lumbung_shared.mongo import Document, ensure_indexes
+from lumbung_shared.outbox import Notify, outbox_fields, with_events
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from lumbung_weather_alerts.domain.cap import Severity
-from lumbung_weather_alerts.domain.lifecycle import Cancel, Issue, Update
-from lumbung_weather_alerts.domain.subscriptions import SEVERITY_RANK
-from lumbung_weather_alerts.domain.zones import Zone
-from lumbung_weather_alerts.messaging.events import expiry_event, message_event
-
-from .alert_documents import (
-    AlertStatus,
-    Document,
-    latest_fields,
-    message_of,
-    new_chain,
-    new_chain_id,
-)
+from lumbung_weather_alerts.domain.alert_chain import AlertStatus, Chain, ChainChange
+from lumbung_weather_alerts.domain.alert_query import AlertQuery, PageKey
 
 INDEXES = [
     IndexModel([("open_key", ASCENDING)], unique=True),
@@ -56,116 +47,61 @@ class ConcurrentAlertChangeError(Exception):
     """Another writer changed this zone's alert first; re-read and decide again."""
 
 
-@dataclass(frozen=True)
-class AlertQuery:
-    """Filters of the alert list (all optional, combined with AND)."""
-
-    zone_id: str | None = None
-    regency_prefix: str | None = None
-    severity: Severity | None = None
-    status: AlertStatus | None = None
-    active_at: datetime | None = None
-    """Only alerts active at this moment."""
-    inactive_at: datetime | None = None
-    """Only alerts no longer active at this moment."""
-    updated_since: datetime | None = None
-
-    def to_mongo(self) -> Document:
-        query: Document = {}
-        if self.zone_id:
-            query["zone_id"] = self.zone_id
-        if self.regency_prefix:
-            query["regency_path"] = self.regency_prefix
-        if self.severity:
-            query["severity"] = self.severity.value
-        if self.status:
-            query["status"] = self.status.value
-        if self.active_at:
-            query["status"] = AlertStatus.ACTIVE.value
-            query["expires"] = {"$gte": self.active_at}
-        if self.inactive_at:
-            inactive = {"status": {"$ne": AlertStatus.ACTIVE.value}}
-            query["$or"] = [inactive, {"expires": {"$lt": self.inactive_at}}]
-        if self.updated_since:
-            query["updated_at"] = {"$gt": self.updated_since}
-        return query
+def _to_mongo(query: AlertQuery) -> Document:
+    mongo: Document = {}
+    if query.zone_id:
+        mongo["zone_id"] = query.zone_id
+    if query.regency_prefix:
+        mongo["regency_path"] = query.regency_prefix
+    if query.severity:
+        mongo["severity"] = query.severity.value
+    if query.status:
+        mongo["status"] = query.status.value
+    if query.active_at:
+        mongo["status"] = AlertStatus.ACTIVE.value
+        mongo["expires"] = {"$gte": query.active_at}
+    if query.inactive_at:
+        inactive = {"status": {"$ne": AlertStatus.ACTIVE.value}}
+        mongo["$or"] = [inactive, {"expires": {"$lt": query.inactive_at}}]
+    if query.updated_since:
+        mongo["updated_at"] = {"$gt": query.updated_since}
+    return mongo
 
 
 class AlertRepository:
     """Stores alert chains; every change carries its event in the same document (outbox)."""
 
-    def __init__(
-        self, collection: AsyncCollection[Document], sender: str, on_event: Notify
-    ) -> None:
+    def __init__(self, collection: AsyncCollection[Document], on_event: Notify) -> None:
         self._collection = collection
-        self._sender = sender
         self._on_event = on_event
 
     async def ensure_indexes(self) -> None:
         await ensure_indexes(self._collection, INDEXES)
 
-    async def open_for_zone(self, zone_id: str) -> Document | None:
+    async def open_for_zone(self, zone_id: str) -> Chain | None:
         """The zone's open chain (possibly past `expires` if the sweep has not run yet)."""
         return await self._collection.find_one({"open_key": zone_id}, HIDDEN_FIELDS)
 
-    async def issue(self, decision: Issue, zone: Zone, now: datetime) -> Document:
-        """Open a new chain with its CAP Alert and `sea_alert.issued`, in one insert."""
-        chain_id = new_chain_id(now)
-        message = message_of(decision, f"{chain_id}-1", self._sender, now)
-        doc = new_chain(chain_id, zone, message, now)
+    async def insert(self, chain: Chain, event: Envelope[Any]) -> None:
+        """Open a new chain with its first event, in one insert; the zone's other open chain
+        (a concurrent writer's) makes it `ConcurrentAlertChangeError`."""
         try:
-            await self._collection.insert_one({**doc, **outbox_fields(message_event(doc))})
+            await self._collection.insert_one({**chain, **outbox_fields(event)})
         except DuplicateKeyError:
             raise ConcurrentAlertChangeError from None
-        self._on_event(doc["_id"])
-        return doc
+        self._on_event(chain["_id"])
 
-    async def supersede(self, doc: Document, decision: Update | Cancel, now: datetime) -> Document:
-        """Append a CAP Update or Cancel to an open chain, guarded by its version."""
-        identifier = f"{doc['_id']}-{len(doc['messages']) + 1}"
-        message = message_of(decision, identifier, self._sender, now)
-        cancelled = isinstance(decision, Cancel)
-        changes: Document = {
-            **latest_fields(message),
-            "status": (AlertStatus.CANCELLED if cancelled else AlertStatus.ACTIVE).value,
-            "open_key": closed_key(doc) if cancelled else doc["zone_id"],
-            "updated_at": now,
-        }
-        peak = max(doc["peak_severity_rank"], SEVERITY_RANK[Severity(message["severity"])])
-        after = {
-            **doc,
-            **changes,
-            "peak_severity_rank": peak,
-            "messages": [*doc["messages"], message],
-            "version": doc["version"] + 1,
-        }
-        outbox = outbox_push(message_event(after))
-        update = {
-            "$set": {**changes, "peak_severity_rank": peak},
-            "$push": {"messages": message, **outbox["$push"]},
-            "$inc": {"version": 1, **outbox["$inc"]},
-        }
-        await self._guarded_update(doc, update)
-        return after
+    async def save(self, before: Chain, change: ChainChange, event: Envelope[Any]) -> None:
+        """Write a chain's change and its event, guarded by the version it was read at."""
+        update = with_events({"$set": change.fields}, event)
+        result = await self._collection.update_one(
+            {"_id": before["_id"], "version": before["version"]}, update
+        )
+        if result.matched_count != 1:
+            raise ConcurrentAlertChangeError
+        self._on_event(before["_id"])
 
-    async def expire(self, doc: Document, now: datetime) -> Document:
-        """Close a chain whose time ran out and send `sea_alert.cancelled` for it."""
-        changes = {
-            "status": AlertStatus.EXPIRED.value,
-            "open_key": closed_key(doc),
-            "updated_at": now,
-        }
-        after = {**doc, **changes, "version": doc["version"] + 1}
-        outbox = outbox_push(expiry_event(after))
-        update = {
-            "$set": changes,
-            "$push": outbox["$push"],
-            "$inc": {"version": 1, **outbox["$inc"]},
-        }
-        await self._guarded_update(doc, update)
-        return after
-
-    async def due_for_expiry(self, now: datetime) -> list[Document]:
+    async def due_for_expiry(self, now: datetime) -> list[Chain]:
         """Open chains past their `expires`, oldest first, bounded per sweep."""
         cursor = (
             self._collection.find(
@@ -176,7 +112,7 @@ class AlertRepository:
         )
         return await cursor.to_list(None)
 
-    async def get(self, alert_id: str) -> Document:
+    async def get(self, alert_id: str) -> Chain:
         """A chain by its id or by the identifier of any of its CAP messages; 404 otherwise."""
         doc = await self._collection.find_one({"_id": alert_id}, HIDDEN_FIELDS)
         if doc is None:
@@ -185,17 +121,14 @@ class AlertRepository:
             raise AlertNotFoundError
         return doc
 
-    async def page(
-        self, query: AlertQuery, after: tuple[datetime, str] | None, limit: int
-    ) -> list[Document]:
-        """Newest issued first; `after` is the (issued_at, id) of the last item already seen."""
-        mongo = query.to_mongo()
+    async def page(self, query: AlertQuery, after: PageKey | None, limit: int) -> list[Chain]:
+        """Newest issued first; `after` is the sort key of the last item already seen."""
+        mongo = _to_mongo(query)
         if after is not None:
-            issued_at, chain_id = after
             keyset = {
                 "$or": [
-                    {"issued_at": {"$lt": issued_at}},
-                    {"issued_at": issued_at, "_id": {"$lt": chain_id}},
+                    {"issued_at": {"$lt": after.issued_at}},
+                    {"issued_at": after.issued_at, "_id": {"$lt": after.chain_id}},
                 ]
             }
             mongo = {"$and": [mongo, keyset]} if mongo else keyset
@@ -214,23 +147,10 @@ class AlertRepository:
 
     async def changed_since(
         self, since: datetime, regency_prefix: str | None, limit: int = 100
-    ) -> list[Document]:
+    ) -> list[Chain]:
         """Chains changed at or after `since`, oldest change first (the SSE stream's source)."""
         query: Document = {"updated_at": {"$gte": since}}
         if regency_prefix:
             query["regency_path"] = regency_prefix
         cursor = self._collection.find(query, HIDDEN_FIELDS).sort("updated_at", ASCENDING)
         return await cursor.limit(limit).to_list(None)
-
-    async def _guarded_update(self, doc: Document, update: Document) -> None:
-        result = await self._collection.update_one(
-            {"_id": doc["_id"], "version": doc["version"]}, update
-        )
-        if result.matched_count != 1:
-            raise ConcurrentAlertChangeError
-        self._on_event(doc["_id"])
-
-
-def closed_key(doc: Document) -> str:
-    """`open_key` of a closed chain: unique per chain, never a zone id (':' is not allowed)."""
-    return f"closed:{doc['_id']}"

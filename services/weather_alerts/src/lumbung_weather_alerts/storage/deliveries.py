@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
-from typing import Any
 
 from lumbung_shared.errors import ConflictError, Message, NotFoundError
-from lumbung_shared.mongo import ensure_indexes
+from lumbung_shared.mongo import Document, ensure_indexes
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
-
-Document = dict[str, Any]
 
 PENDING = "pending"
 DELIVERED = "delivered"

@@ -7,13 +7,11 @@ see the same state after a restart, and so `stale` is a recorded fact, not a gue
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
+from lumbung_shared.mongo import Document
 from pymongo.asynchronous.collection import AsyncCollection
 
 from lumbung_weather_alerts.domain.feed import FeedStatus, feed_status
-
-Document = dict[str, Any]
 
 MAX_ERROR_LENGTH = 300
 

@@ -10,16 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timedelta
-from typing import Any
 
-from lumbung_shared.mongo import ensure_indexes
+from lumbung_shared.mongo import Document, ensure_indexes
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 
 from lumbung_weather_alerts.domain.conditions import ReceivedObservation
 from lumbung_weather_alerts.domain.observations import Observation
-
-Document = dict[str, Any]
 
 INDEXES = [IndexModel([("zone_id", ASCENDING), ("valid_to", ASCENDING)])]
 MAX_PER_ZONE = 200

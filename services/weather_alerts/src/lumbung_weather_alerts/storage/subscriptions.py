@@ -9,18 +9,15 @@ Another agency's subscription is "not found", never "forbidden".
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import uuid4
 
 from lumbung_shared.errors import NotFoundError
-from lumbung_shared.mongo import ensure_indexes
-from lumbung_shared.web.identity import Identity
+from lumbung_shared.identity import Identity
+from lumbung_shared.mongo import Document, ensure_indexes
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 
 from lumbung_weather_alerts.domain.cap import Severity
-
-Document = dict[str, Any]
 
 INDEXES = [
     IndexModel([("regency_prefixes", ASCENDING), ("status", ASCENDING)]),

@@ -4,6 +4,11 @@ The request goes to the checked IP itself (the URL's host becomes the Host heade
 https, the TLS server name), so a DNS answer that changes between check and connect cannot
 redirect us. Redirects are not followed, proxies from the environment are not used, and the
 response body is never read: a subscriber cannot make us fetch or buffer anything.
+
+Kept in `storage/` beside the repositories: storage is where this service's adapters to the
+outside world live (the database, and here the agencies' receivers), so the delivery use case
+reaches the network the way it reaches the store, and the domain's rules (`domain.ssrf`,
+`domain.webhooks`) stay pure.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 Run at registration and again before every delivery: DNS answers change (rebinding), so an
 address that was public yesterday is checked again today. The addresses returned are the ones
 the caller must connect to; resolving a second time could hand back a different one.
+
+An adapter (DNS) like `storage.webhook_client`, so it lives in `storage/` too: the use cases
+that register and deliver webhooks call it; the judging itself is `domain.ssrf`.
 """
 
 from __future__ import annotations

@@ -6,18 +6,14 @@ restart; deletion is a tombstone for the same reason (a deleted seed zone stays 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
+from lumbung_shared.clock import utc_now
 from lumbung_shared.errors import ConflictError, Message, NotFoundError
-from lumbung_shared.mongo import ensure_indexes
-from pymongo import ASCENDING, IndexModel
+from lumbung_shared.mongo import Document, ensure_indexes
+from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
 from lumbung_weather_alerts.domain.subscriptions import regency_path
-from lumbung_weather_alerts.domain.zones import Zone
-
-Document = dict[str, Any]
+from lumbung_weather_alerts.domain.zones import Zone, zone_of
 
 INDEXES = [IndexModel([("regency_path", ASCENDING), ("deleted", ASCENDING)])]
 MAX_ZONES_LISTED = 500
@@ -39,7 +35,7 @@ class ZoneRepository:
 
     async def seed(self, zones: tuple[Zone, ...]) -> None:
         """Insert the seed zones that are not there yet (idempotent, never overwrites)."""
-        now = datetime.now(UTC)
+        now = utc_now()
         for zone in zones:
             await self._collection.update_one(
                 {"_id": zone.id},
@@ -76,7 +72,7 @@ class ZoneRepository:
 
     async def create(self, zone: Zone) -> Zone:
         """Add a zone (or bring back a deleted one under the same id); 409 if it exists."""
-        now = datetime.now(UTC)
+        now = utc_now()
         result = await self._collection.update_one(
             {"_id": zone.id, "deleted": True},
             {"$set": {**_fields(zone), "updated_at": now}, "$inc": {"version": 1}},
@@ -98,20 +94,31 @@ class ZoneRepository:
         """Change a live zone's names, box or regencies; 404 when it does not exist."""
         result = await self._collection.update_one(
             {"_id": zone.id, "deleted": False},
-            {"$set": {**_fields(zone), "updated_at": datetime.now(UTC)}, "$inc": {"version": 1}},
+            {"$set": {**_fields(zone), "updated_at": utc_now()}, "$inc": {"version": 1}},
         )
         if not result.matched_count:
             raise ZoneNotFoundError
         return zone
 
-    async def delete(self, zone_id: str) -> None:
-        """Tombstone a zone; alerts already issued keep their own copy of it."""
-        result = await self._collection.update_one(
+    async def delete(self, zone_id: str) -> int:
+        """Tombstone a zone; returns the tombstone's version (for `restore`). Alerts already
+        issued keep their own copy of the zone."""
+        deleted = await self._collection.find_one_and_update(
             {"_id": zone_id, "deleted": False},
-            {"$set": {"deleted": True, "updated_at": datetime.now(UTC)}, "$inc": {"version": 1}},
+            {"$set": {"deleted": True, "updated_at": utc_now()}, "$inc": {"version": 1}},
+            return_document=ReturnDocument.AFTER,  # no projection: FerretDB 1.x refuses it here
         )
-        if not result.matched_count:
+        if deleted is None:
             raise ZoneNotFoundError
+        version: int = deleted["version"]
+        return version
+
+    async def restore(self, zone_id: str, version: int) -> None:
+        """Undo the tombstone `delete` wrote (unless the zone changed again since)."""
+        await self._collection.update_one(
+            {"_id": zone_id, "deleted": True, "version": version},
+            {"$set": {"deleted": False, "updated_at": utc_now()}, "$inc": {"version": 1}},
+        )
 
 
 def _fields(zone: Zone) -> Document:
@@ -122,16 +129,3 @@ def _fields(zone: Zone) -> Document:
         "regency_path": regency_path(zone.regency_codes),
         "deleted": False,
     }
-
-
-def zone_of(doc: Document) -> Zone:
-    """The domain zone stored in `doc` (a zone document or an alert's zone snapshot)."""
-    return Zone.model_validate(
-        {
-            "id": doc.get("id", doc.get("_id")),
-            "name_id": doc["name_id"],
-            "name_en": doc["name_en"],
-            "bbox": doc["bbox"],
-            "regency_codes": tuple(doc["regency_codes"]),
-        }
-    )

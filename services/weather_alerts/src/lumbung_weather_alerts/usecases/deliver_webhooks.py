@@ -1,20 +1,21 @@
-"""The webhook delivery loop: claim due deliveries, sign, send to the checked address, log.
+"""Delivering webhooks: claim due deliveries, sign, send to the checked address, log.
 
 Each attempt is signed afresh (new `webhook-timestamp`, every live secret) but keeps the
 delivery's `webhook-id`. A failed attempt is retried on the domain's backoff with full jitter;
 after the last one the delivery is dead-lettered (status `dead`) and waits for a redelivery
-request. The SSRF guard runs again before every attempt.
+request. The SSRF guard runs again before every attempt. The loop that calls `pass_once`
+(and wakes early after a fan-out) is `workers.deliveries`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
+
+from lumbung_shared.mongo import Document
 
 from lumbung_weather_alerts.domain.ssrf import UnsafeUrlError
 from lumbung_weather_alerts.domain.subscriptions import retry_delay
@@ -26,8 +27,8 @@ from lumbung_weather_alerts.storage.subscriptions import (
     SubscriptionRepository,
     live_secrets,
 )
-from lumbung_weather_alerts.webhooks.client import AttemptResult, post_pinned
-from lumbung_weather_alerts.webhooks.guard import UrlGuard
+from lumbung_weather_alerts.storage.webhook_client import AttemptResult, post_pinned
+from lumbung_weather_alerts.storage.webhook_guard import UrlGuard
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,8 @@ BATCH = 8
 """Deliveries sent concurrently: one slow receiver must not hold up every other agency."""
 
 
-class DeliveryWorker:
-    """Sends pending webhook deliveries until the process stops."""
+class DeliverWebhooks:
+    """Sends the pending webhook deliveries that are due."""
 
     def __init__(
         self,
@@ -51,25 +52,7 @@ class DeliveryWorker:
         self._guard = guard
         self._settings = settings
         self._rng = rng or random.SystemRandom()
-        self._wake = asyncio.Event()
         self._lease = timedelta(seconds=settings.webhook_timeout_seconds * 3)
-
-    def wake(self) -> None:
-        """Look for due deliveries now (after a fan-out) instead of at the next poll."""
-        self._wake.set()
-
-    async def run(self) -> None:
-        """Deliver forever; a failed pass is logged and the loop goes on."""
-        while True:
-            try:
-                sent = await self.pass_once()
-            except Exception:
-                log.exception("webhook delivery pass failed")
-                sent = 0
-            if sent == 0:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._settings.webhook_poll_seconds)
 
     async def pass_once(self) -> int:
         """Claim up to `BATCH` due deliveries and attempt them concurrently."""
@@ -83,7 +66,7 @@ class DeliveryWorker:
         await asyncio.gather(*(self._attempt(doc) for doc in claimed))
         return len(claimed)
 
-    async def _attempt(self, doc: dict[str, Any]) -> None:
+    async def _attempt(self, doc: Document) -> None:
         subscription = await self._subscriptions.get(doc["subscription_id"])
         if subscription is None or subscription["status"] != ACTIVE:
             result = AttemptResult(None, 0, "subscription removed")
@@ -112,7 +95,7 @@ class DeliveryWorker:
             },
         )
 
-    async def _send(self, doc: dict[str, Any], subscription: dict[str, Any]) -> AttemptResult:
+    async def _send(self, doc: Document, subscription: Document) -> AttemptResult:
         url = subscription["url"]
         try:
             addresses = await self._guard.check(url)
@@ -126,7 +109,7 @@ class DeliveryWorker:
         )
 
 
-def _log_entry(result: AttemptResult, doc: dict[str, Any]) -> dict[str, Any]:
+def _log_entry(result: AttemptResult, doc: Document) -> Document:
     return {
         "at": datetime.now(UTC),
         "round": doc["redeliveries"],

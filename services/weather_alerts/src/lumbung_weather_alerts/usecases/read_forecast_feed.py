@@ -1,9 +1,10 @@
-"""The forecast feed poller: fetch on a schedule, apply new forecasts, never die.
+"""Reading the forecast feed once: fetch, parse, apply new forecasts, record the feed's health.
 
-Each poll tries the feed a few times with a timeout and growing pauses; a feed that cannot be
-read or parsed is logged and skipped (its last good forecasts stay in force) and the next poll
-comes as usual. A feed that keeps answering with the same issue is marked `stale` after the
-configured time, with a warning, because silence from a forecaster is itself news.
+Run on a schedule by `workers.poller`. Each poll tries the feed a few times with a timeout and
+growing pauses; a feed that cannot be read or parsed is logged and skipped (its last good
+forecasts stay in force) and the next poll comes as usual. A feed that keeps answering with the
+same issue is marked `stale` after the configured time, with a warning, because silence from a
+forecaster is itself news.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from lumbung_weather_alerts.domain.observations import Observation
 from lumbung_weather_alerts.domain.scope import RegionScope
 from lumbung_weather_alerts.settings import WeatherAlertsSettings
 from lumbung_weather_alerts.storage.feed_sources import FeedSourceRepository
-from lumbung_weather_alerts.usecases.report_observation import Ingest
+from lumbung_weather_alerts.usecases.report_observation import ReportObservation
 
 log = logging.getLogger(__name__)
 
@@ -30,29 +31,20 @@ class FeedUnavailableError(Exception):
     """The feed could not be fetched in this poll."""
 
 
-class ForecastPoller:
-    """Polls one feed URL."""
+class ReadForecastFeed:
+    """Reads one feed URL."""
 
     def __init__(
         self,
         url: str,
         settings: WeatherAlertsSettings,
-        ingest: Ingest,
+        ingest: ReportObservation,
         sources: FeedSourceRepository,
     ) -> None:
         self._url = url
         self._settings = settings
         self._ingest = ingest
         self._sources = sources
-
-    async def run(self) -> None:
-        """Poll forever; one failed poll never ends the loop."""
-        while True:
-            try:
-                await self.poll_once()
-            except Exception:
-                log.exception("forecast poll failed unexpectedly", extra={"feed": self._url})
-            await asyncio.sleep(self._settings.forecast_poll_seconds)
 
     async def poll_once(self) -> None:
         """Fetch, parse and apply the feed once."""

@@ -7,6 +7,11 @@ decide again, so two agencies posting at once cannot open two alerts for one zon
 
 Who may report for which zone is `domain.scope`: the caller's scope is checked against the zone
 read here, before the observation is stored, so a refused report leaves no trace.
+
+A zone deleted while its alert was being issued (`usecases.manage_zones` refuses to delete a
+zone with an alert in force, but the two writes are in two documents) is caught here: after an
+issue, the zone is read again, and if it is gone the new alert is closed at once, so no alert
+stays in force for a zone that no longer exists.
 """
 
 from __future__ import annotations
@@ -15,19 +20,23 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from uuid import uuid4
 
+from lumbung_shared.clock import to_millis
 from lumbung_shared.errors import ConflictError, DomainError, Message
 from pydantic import ValidationError
 
+from lumbung_weather_alerts.domain.alert_chain import Chain, new_chain, state_of, superseded
 from lumbung_weather_alerts.domain.lifecycle import Cancel, Issue, NoChange, Update, decide
 from lumbung_weather_alerts.domain.observations import Observation, invalid_observation
 from lumbung_weather_alerts.domain.scope import RegionScope
 from lumbung_weather_alerts.domain.waves import WaveCategory
 from lumbung_weather_alerts.domain.zones import Zone
-from lumbung_weather_alerts.storage.alert_documents import Document, state_of
+from lumbung_weather_alerts.messaging.events import message_event
 from lumbung_weather_alerts.storage.alerts import AlertRepository, ConcurrentAlertChangeError
 from lumbung_weather_alerts.storage.observations import ObservationRepository
 from lumbung_weather_alerts.storage.zones import ZoneRepository
+from lumbung_weather_alerts.usecases.expire_alerts import close_expired
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +54,7 @@ class IngestResult:
     outcome: str
     """issued, updated, cancelled or no_change."""
     reason: str | None
-    alert: Document | None
+    alert: Chain | None
 
 
 def parse_observation(body: Any) -> Observation:
@@ -68,7 +77,24 @@ def parse_observation(body: Any) -> Observation:
         ) from None
 
 
-class Ingest:
+@dataclass(frozen=True)
+class AlertPolicy:
+    """How this service issues alerts: as whom, from which wave category, how long a chain."""
+
+    sender: str
+    threshold: WaveCategory
+    max_messages: int
+
+
+def new_chain_id(now: datetime) -> str:
+    """The id of a chain; its CAP messages are `<id>-1`, `<id>-2`, ...
+
+    CAP identifiers may not contain spaces, commas, '<' or '&'; these never do.
+    """
+    return f"lumbung-{now:%Y%m%d}-{uuid4().hex[:16]}"
+
+
+class ReportObservation:
     """Applies observations to zones' alerts."""
 
     def __init__(
@@ -76,12 +102,12 @@ class Ingest:
         zones: ZoneRepository,
         observations: ObservationRepository,
         alerts: AlertRepository,
-        threshold: WaveCategory,
+        policy: AlertPolicy,
     ) -> None:
         self._zones = zones
         self._observations = observations
         self._alerts = alerts
-        self._threshold = threshold
+        self._policy = policy
 
     async def apply(
         self, observation: Observation, now: datetime, *, scope: RegionScope
@@ -114,23 +140,44 @@ class Ingest:
 
     async def _decide_and_write(
         self, observation: Observation, zone: Zone, now: datetime
-    ) -> tuple[str, str | None, Document | None]:
+    ) -> tuple[str, str | None, Chain | None]:
+        policy = self._policy
         chain = await self._alerts.open_for_zone(zone.id)
         if chain is not None and chain["expires"] < now:
-            await self._alerts.expire(chain, now)
+            await close_expired(self._alerts, chain, now)
             chain = None
         decision = decide(
-            None if chain is None else state_of(chain), observation, now, self._threshold
+            None if chain is None else state_of(chain), observation, now, policy.threshold
         )
         if isinstance(decision, NoChange):
             return "no_change", decision.reason.value, chain
         if isinstance(decision, Issue):
-            written = await self._alerts.issue(decision, zone, now)
+            written = new_chain(new_chain_id(now), zone, decision, policy.sender, now)
+            await self._alerts.insert(written, message_event(written))
+            written = await self._unless_zone_deleted(written, now)
         else:
             assert chain is not None  # decide() only updates or cancels an open chain
-            written = await self._alerts.supersede(chain, decision, now)
+            change = superseded(chain, decision, policy.sender, now, policy.max_messages)
+            await self._alerts.save(chain, change, message_event(change.after))
+            written = change.after
         reason = decision.reason.value if isinstance(decision, Update) else None
         return _OUTCOMES[type(decision)], reason, written
+
+    async def _unless_zone_deleted(self, chain: Chain, now: datetime) -> Chain:
+        """Close a just-issued alert at once if its zone was deleted meanwhile (see above)."""
+        if await self._zones.find(chain["zone_id"]) is not None:
+            return chain
+        log.warning("zone deleted while its alert was issued", extra={"alert": chain["_id"]})
+        current = chain
+        for _ in range(MAX_DECIDE_ROUNDS):
+            try:
+                return await close_expired(self._alerts, current, now)
+            except ConcurrentAlertChangeError:  # another report changed it first: read again
+                reread = await self._alerts.open_for_zone(chain["zone_id"])
+                if reread is None or reread["_id"] != chain["_id"]:
+                    return current  # that other writer closed it already
+                current = reread
+        return current
 
 
 def to_stored_precision(observation: Observation) -> Observation:
@@ -141,14 +188,10 @@ def to_stored_precision(observation: Observation) -> Observation:
     """
     return observation.model_copy(
         update={
-            "valid_from": _millis(observation.valid_from),
-            "valid_to": _millis(observation.valid_to),
+            "valid_from": to_millis(observation.valid_from),
+            "valid_to": to_millis(observation.valid_to),
         }
     )
-
-
-def _millis(moment: datetime) -> datetime:
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def _unknown_zone(zone_id: str) -> DomainError:
