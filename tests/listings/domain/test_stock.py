@@ -15,14 +15,16 @@ class TestCanReserve:
         assert can_reserve(ACTIVE_100KG, 100) is None
 
     def test_missing_listing(self) -> None:
-        assert can_reserve(None, 1) is RejectReason.UNKNOWN_LISTING
+        assert can_reserve(None, 1) is RejectReason.NOT_FOUND
 
-    @pytest.mark.parametrize(
-        "status", [s for s in Status if s not in {Status.ACTIVE, Status.SOLD_OUT}]
-    )
-    def test_listing_not_active(self, status: Status) -> None:
-        state = StockState(status, quantity_available=100, min_order=1)
+    def test_a_paused_listing_is_not_taking_orders(self) -> None:
+        state = StockState(Status.PAUSED, quantity_available=100, min_order=1)
         assert can_reserve(state, 1) is RejectReason.INACTIVE
+
+    @pytest.mark.parametrize("status", [Status.DRAFT, Status.ARCHIVED])
+    def test_a_hidden_listing_is_not_found_so_its_status_stays_hidden(self, status: Status) -> None:
+        state = StockState(status, quantity_available=100, min_order=1)
+        assert can_reserve(state, 1) is RejectReason.NOT_FOUND
 
     @pytest.mark.parametrize("quantity", [4, 0, -3])
     def test_below_minimum_order(self, quantity: int) -> None:
@@ -38,6 +40,15 @@ class TestCanReserve:
     def test_inactive_wins_over_quantity_problems(self) -> None:
         paused = StockState(Status.PAUSED, quantity_available=1, min_order=5)
         assert can_reserve(paused, 2) is RejectReason.INACTIVE
+
+    def test_the_price_the_buyer_saw_is_reservable(self) -> None:
+        priced = StockState(Status.ACTIVE, quantity_available=10, price_per_unit=32000)
+        assert can_reserve(priced, 1, unit_price=32000) is None
+
+    def test_another_price_is_refused_whatever_else_holds(self) -> None:
+        raised = StockState(Status.ACTIVE, quantity_available=10, price_per_unit=35000)
+        assert can_reserve(raised, 1, unit_price=32000) is RejectReason.PRICE_CHANGED
+        assert can_reserve(raised, 99, unit_price=32000) is RejectReason.PRICE_CHANGED
 
     def test_every_reason_has_a_bilingual_message(self) -> None:
         assert all(reason.message.id and reason.message.en for reason in RejectReason)

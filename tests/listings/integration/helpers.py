@@ -76,16 +76,20 @@ class Seller:
 
 
 def order_placed(
-    seller_id: str, lines: list[tuple[str, int]], order_id: str | None = None
+    seller_id: str,
+    lines: list[tuple[str, int]],
+    order_id: str | None = None,
+    unit_price: int = 32000,
 ) -> OrderPlaced:
-    """An `order.placed` payload as the orders service sends it."""
+    """An `order.placed` payload as the orders service sends it, at the price the buyer saw
+    (by default that of `shallots()`: listings reserves only at the listing's current price)."""
     return OrderPlaced(
         order_id=order_id or uuid4().hex,
         buyer_id=f"buyer-{uuid4().hex[:8]}",
         seller_id=seller_id,
         state="placed",
-        lines=[OrderLine(listing_id=lid, quantity=q, unit_price=1000) for lid, q in lines],
-        total=sum(q * 1000 for _, q in lines),
+        lines=[OrderLine(listing_id=lid, quantity=q, unit_price=unit_price) for lid, q in lines],
+        total=sum(q * unit_price for _, q in lines),
         actor="buyer",
     )
 

@@ -174,8 +174,9 @@ class TestRejections:
             ("insufficient", two_lines),
             ("inactive", order_placed(seller.id, [(paused["id"], 1)])),
             ("below_min_order", order_placed(seller.id, [(plenty["id"], 1)])),
-            ("unknown_listing", order_placed(seller.id, [("no-such-listing", 1)])),
-            ("unknown_listing", order_placed("another-seller", [(plenty["id"], 1)])),
+            ("not_found", order_placed(seller.id, [("no-such-listing", 1)])),
+            ("not_found", order_placed("another-seller", [(plenty["id"], 1)])),
+            ("price_changed", order_placed(seller.id, [(plenty["id"], 2)], unit_price=31000)),
         ]
 
         async with tap(stack, Topic.STOCK_EVENTS) as t:
@@ -189,6 +190,8 @@ class TestRejections:
             assert answer.type == "stock.rejected"
             assert answer.payload.reason == reason
         assert by_order[two_lines.order_id].payload.listing_id == scarce["id"]
+        price_changed = by_order[cases[-1][1].order_id].payload
+        assert (price_changed.listing_id, price_changed.current_price) == (plenty["id"], 32000)
         # The first line of the refused two-line order was given back.
         assert (await seller.listing(plenty["id"]))["quantity_available"] == 20
         assert (await stored(stack, plenty["id"]))["reserved_orders"] == []

@@ -1,7 +1,8 @@
 """The `stock` consumer, on FastStream's in-memory broker: each order event reaches its use case.
 
-`order.placed` reserves, an early end (cancelled, declined, expired) releases, `order.completed`
-settles, and every other order event leaves stock alone.
+`order.placed` reserves, an early end (cancelled, declined, expired, rejected by the orders
+service's deadline) and a late-reservation release request release, `order.completed` settles,
+and every other order event leaves stock alone.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from lumbung_shared.events.orders import (
     OrderExpired,
     OrderLine,
     OrderPlaced,
+    OrderRejected,
+    OrderStockReleaseRequested,
 )
 from lumbung_shared.kafka import EventConsumer
+from lumbung_shared.redelivery import DeliveryPolicy
 
 from tests.shared.messaging.test_event_consumer import MemoryInbox
 
@@ -60,7 +64,11 @@ async def deliver(recorder: Recorder, *events: Any) -> None:
     broker = KafkaBroker()
     handlers = order_handlers(recorder.reserve, recorder.release, recorder.settle)  # type: ignore[arg-type]
     EventConsumer(
-        group_id="stock", handlers=handlers, inbox=MemoryInbox(), broker=broker, max_attempts=1
+        group_id="stock",
+        handlers=handlers,
+        inbox=MemoryInbox(),
+        broker=broker,
+        policy=DeliveryPolicy(attempts=1),
     ).subscribe([Topic.ORDER_EVENTS])
     async with TestKafkaBroker(broker):
         for event in events:
@@ -75,7 +83,10 @@ class TestStockConsumer:
         await deliver(recorder, an_order_event(OrderPlaced))
         assert recorder.calls == [("reserve", "o-1")]
 
-    @pytest.mark.parametrize("kind", [OrderCancelled, OrderDeclined, OrderExpired])
+    @pytest.mark.parametrize(
+        "kind",
+        [OrderCancelled, OrderDeclined, OrderExpired, OrderRejected, OrderStockReleaseRequested],
+    )
     async def test_an_order_ending_early_releases_its_stock(self, kind: type[OrderEvent]) -> None:
         recorder = Recorder()
         await deliver(recorder, an_order_event(kind))

@@ -21,6 +21,7 @@ from lumbung_shared.events.sea_alerts import (
     SeaAlertUpdated,
 )
 from lumbung_shared.kafka import EventConsumer
+from lumbung_shared.redelivery import DeliveryPolicy
 
 from tests.shared.messaging.test_event_consumer import MemoryInbox
 
@@ -64,7 +65,7 @@ async def deliver(risk: RecordingRisk, event: Any) -> None:
         handlers=sea_alert_handlers(risk),  # type: ignore[arg-type]
         inbox=MemoryInbox(),
         broker=broker,
-        max_attempts=1,
+        policy=DeliveryPolicy(attempts=1),
     ).subscribe([Topic.SEA_ALERT_EVENTS])
     async with TestKafkaBroker(broker):
         await broker.publish(

@@ -88,7 +88,9 @@ class TestFlagAndClear:
 
         flagged = flag_orders([at_risk, safe], "alert-1", ["21.71.01"], T0)
 
-        assert [(e.name, e.order_id) for e in flagged] == [(OrderEventName.DELIVERY_AT_RISK, "o-1")]
+        assert [(e.name, e.order_id) for e in flagged] == [
+            (OrderEventName.DELIVERY_RISK_FLAGGED, "o-1")
+        ]
         assert (at_risk.delivery_at_risk, safe.delivery_at_risk) == (True, False)
 
         cleared = clear_orders([at_risk, safe], "alert-1", T0)

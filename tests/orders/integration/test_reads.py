@@ -110,7 +110,7 @@ class TestListing:
             "/v1/orders", params={"cursor": "not-a-cursor"}, headers=Party(stack, "buyer").headers
         )
 
-        assert response.status_code == 422
+        assert response.status_code == 422  # the shared `lumbung_shared.cursors` answer
         assert response.json()["type"].endswith("/invalid-cursor")
 
     async def test_detail_has_the_timeline(self, stack: Stack, gateway: httpx.AsyncClient) -> None:

@@ -96,10 +96,11 @@ class TestListingsAway:
             finally:
                 stack.start_service("listings")
             # Listings now reads `order.placed`, holds the stock and replies `stock.reserved`
-            # for an order that is already cancelled.
+            # for an order that is already cancelled: the order asks for the stock back under
+            # its own name, not as a second `order.cancelled`.
             again = await events.wait_for(
                 lambda e: (
-                    getattr(e, "type", "") == "order.cancelled"
+                    getattr(e, "type", "") == "order.stock_release_requested"
                     and e.key == order["id"]
                     and e.payload.reason == "release-late-reservation"
                 ),

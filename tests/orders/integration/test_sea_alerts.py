@@ -60,23 +60,24 @@ class TestSeaAlerts:
             await publish(stack, alert(SeaAlertIssued, alert_id, regency))
             flagged = await flag_of(gateway, buyer, open_catch["id"], True)
             raised = await events.wait_for(
-                lambda e: getattr(e, "type", "") == "order.at_risk" and e.key == open_catch["id"]
+                lambda e: (
+                    getattr(e, "type", "") == "order.delivery_risk_flagged"
+                    and e.key == open_catch["id"]
+                )
             )
             during = await place_one(gateway, buyer, catch["id"], 1)
             await publish(stack, alert(SeaAlertCancelled, alert_id, regency))
             await flag_of(gateway, buyer, open_catch["id"], False)
             lowered = await events.wait_for(
                 lambda e: (
-                    getattr(e, "type", "") == "order.at_risk"
+                    getattr(e, "type", "") == "order.delivery_risk_cleared"
                     and e.key == open_catch["id"]
-                    and not e.payload.at_risk
                 )
             )
 
         assert flagged["risk_alert_ids"] == [alert_id]
         assert during["delivery_at_risk"] is True  # placed while the alert was in force
         await flag_of(gateway, buyer, during["id"], False)
-        assert raised.payload.at_risk is True
         assert raised.payload.alert_id == alert_id
         assert lowered.payload.alert_id == alert_id
         assert (await order_of(gateway, buyer, committed["id"]))["delivery_at_risk"] is False

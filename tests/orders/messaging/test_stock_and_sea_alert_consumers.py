@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faststream.kafka import KafkaBroker, TestKafkaBroker
+from lumbung_orders.domain.rejection import RejectedLine
 from lumbung_orders.messaging.sea_alerts import sea_alert_handlers
 from lumbung_orders.messaging.stock import stock_handlers
 from lumbung_shared.events import EventPayload, Topic, new_event
@@ -19,6 +20,7 @@ from lumbung_shared.events.sea_alerts import (
 )
 from lumbung_shared.events.stock import StockLine, StockRejected, StockReleased, StockReserved
 from lumbung_shared.kafka import EventConsumer, EventHandler
+from lumbung_shared.redelivery import DeliveryPolicy
 
 from tests.shared.messaging.test_event_consumer import MemoryInbox
 
@@ -32,8 +34,8 @@ class Recorder:
     async def reserved(self, order_id: str) -> None:
         self.calls.append(("reserved", order_id))
 
-    async def rejected(self, order_id: str, reason: str) -> None:
-        self.calls.append(("rejected", order_id, reason))
+    async def rejected(self, order_id: str, reason: str, line: RejectedLine | None) -> None:
+        self.calls.append(("rejected", order_id, reason, line))
 
     async def in_force(self, alert: SeaAlertEvent) -> None:
         self.calls.append(("in_force", alert.alert_id))
@@ -48,7 +50,11 @@ async def deliver(
     broker = KafkaBroker()
     typed: dict[str, EventHandler] = dict(handlers)
     EventConsumer(
-        group_id="test", handlers=typed, inbox=MemoryInbox(), broker=broker, max_attempts=1
+        group_id="test",
+        handlers=typed,
+        inbox=MemoryInbox(),
+        broker=broker,
+        policy=DeliveryPolicy(attempts=1),
     ).subscribe([topic])
     events = [new_event(p, producer="test", correlation_id="c-1", key="k") for p in payloads]
     async with TestKafkaBroker(broker):
@@ -84,7 +90,25 @@ class TestStockConsumer:
         handlers = stock_handlers(recorder.reserved, recorder.rejected)
         rejected = StockRejected(order_id="o-1", reason="insufficient", listing_id="l-1")
         await deliver(handlers, Topic.STOCK_EVENTS, rejected)
-        assert recorder.calls == [("rejected", "o-1", "insufficient")]
+        assert recorder.calls == [
+            ("rejected", "o-1", "insufficient", RejectedLine(listing_id="l-1"))
+        ]
+
+    async def test_a_changed_price_reaches_the_use_case_with_the_current_price(self) -> None:
+        recorder = Recorder()
+        handlers = stock_handlers(recorder.reserved, recorder.rejected)
+        rejected = StockRejected(
+            order_id="o-1", reason="price_changed", listing_id="l-1", current_price=35000
+        )
+        await deliver(handlers, Topic.STOCK_EVENTS, rejected)
+        assert recorder.calls == [
+            (
+                "rejected",
+                "o-1",
+                "price_changed",
+                RejectedLine(listing_id="l-1", current_price=35000),
+            )
+        ]
 
     async def test_a_release_is_not_an_order_change(self) -> None:
         recorder = Recorder()

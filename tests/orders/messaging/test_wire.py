@@ -9,18 +9,16 @@ from lumbung_orders.domain.events import OrderEvent, OrderEventName
 from lumbung_orders.domain.order import Order
 from lumbung_orders.domain.pricing import ListingSnapshot, PlaceOrderRequest, price_order
 from lumbung_orders.domain.states import Actor
-from lumbung_orders.messaging.wire import LATE_RESERVATION_REASON, envelopes
+from lumbung_orders.messaging.wire import LATE_RESERVATION_REASON, OrderWire
 from lumbung_shared.events import EVENT_TYPES, decode_event
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+envelopes = OrderWire(producer="orders").envelopes
 
 EXPECTED_TYPE = {
     OrderEventName.PAID: "payment.confirmed",
     OrderEventName.REFUNDED: "payment.refunded",
     OrderEventName.REFUND_REQUESTED: "payment.refund_requested",
-    OrderEventName.STOCK_RELEASE_REQUESTED: "order.cancelled",
-    OrderEventName.DELIVERY_AT_RISK: "order.at_risk",
-    OrderEventName.DELIVERY_RISK_CLEARED: "order.at_risk",
 }
 
 
@@ -58,8 +56,23 @@ def test_each_domain_event_becomes_a_registered_wire_event(name: OrderEventName)
 
     assert envelope.type in EVENT_TYPES
     assert envelope.type == EXPECTED_TYPE.get(name, name.value)
+    assert envelope.type.split(".")[0] in {"order", "payment"}
     assert envelope.key == "o1"
+    assert envelope.producer == "orders"
     assert decode_event(envelope.model_dump_json()).payload == envelope.payload
+
+
+def test_no_order_event_is_sent_twice_under_one_name_with_two_meanings() -> None:
+    wire_types = [
+        envelopes(order, [OrderEvent(name=n, order_id="o1", occurred_at=NOW, data=_DATA)])[0].type
+        for n in OrderEventName
+        for order in [an_order()]
+        if n not in EXPECTED_TYPE
+    ]
+    assert len(wire_types) == len(set(wire_types))
+
+
+_DATA = {"alert_id": "alert-1", "state": "cancelled", "reason": "x", "actor": "buyer"}
 
 
 def test_late_reservation_asks_listings_to_release_with_the_lines() -> None:
@@ -69,12 +82,20 @@ def test_late_reservation_asks_listings_to_release_with_the_lines() -> None:
 
     (envelope,) = envelopes(order, reply.events)
 
-    assert envelope.type == "order.cancelled"
+    assert envelope.type == "order.stock_release_requested"
     assert envelope.payload.reason == LATE_RESERVATION_REASON
     assert envelope.payload.state == "cancelled"
     assert [(ln.listing_id, ln.quantity, ln.unit_price) for ln in envelope.payload.lines] == [
         ("l1", 3, 45000)
     ]
+
+
+def test_lines_carry_the_listing_version_the_price_was_read_from() -> None:
+    order = an_order()
+    (envelope,) = envelopes(
+        order, [OrderEvent(name=OrderEventName.PLACED, order_id="o1", occurred_at=NOW)]
+    )
+    assert [(ln.unit_price, ln.listing_version) for ln in envelope.payload.lines] == [(45000, 2)]
 
 
 def test_paid_order_carries_amount_and_method() -> None:

@@ -1,8 +1,12 @@
 """Event schemas only change compatibly: consumers deployed yesterday must read today's events.
 
-`schemas.json` is the last published contract. A change may add optional fields; it may not
-remove a field, change a field's type, or make a field required. A deliberate breaking change
-needs a new event version; refresh the snapshot with `UPDATE_EVENT_SCHEMAS=1 pytest <this file>`.
+`schemas.json` is the last published contract: each type's version and payload schema. Within a
+version a change may add optional fields; it may not remove a field, change a field's type, make
+a field required, or change the values a field may take (a reader built for the old set refuses
+a new value). A deliberate breaking change needs a higher `schema_version` (an old consumer then
+dead-letters the event with a clear reason instead of misreading it); refresh the snapshot with
+`UPDATE_EVENT_SCHEMAS=1 pytest <this file>`. A published type never disappears: a retired type
+stays registered (not sent) so events still on the topic decode.
 """
 
 from __future__ import annotations
@@ -19,7 +23,19 @@ SNAPSHOT = Path(__file__).with_name("schemas.json")
 
 
 def current() -> dict[str, Any]:
-    return {name: cls.model_json_schema() for name, cls in sorted(EVENT_TYPES.items())}
+    return {
+        name: {"version": cls.schema_version, "schema": cls.model_json_schema()}
+        for name, cls in sorted(EVENT_TYPES.items())
+    }
+
+
+def unversioned_breaks(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Breaking changes from `old` to `new` (snapshot entries) not covered by a version bump."""
+    if new["version"] < old["version"]:
+        return [f"version went down from {old['version']} to {new['version']}"]
+    if new["version"] > old["version"]:
+        return []
+    return incompatibilities(old["schema"], new["schema"])
 
 
 def incompatibilities(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -31,13 +47,23 @@ def incompatibilities(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
             problems.append(f"field {field!r} removed")
         elif _type_of(spec) != _type_of(new_props[field]):
             problems.append(f"field {field!r} changed type")
+        elif _values_of(spec) != _values_of(new_props[field]):
+            problems.append(f"field {field!r} changed its allowed values")
     for field in set(new.get("required", [])) - set(old.get("required", [])):
         problems.append(f"field {field!r} became required")
     return problems
 
 
 def _type_of(spec: dict[str, Any]) -> Any:
-    return spec.get("type") or spec.get("$ref") or spec.get("anyOf") or spec.get("format")
+    if "anyOf" in spec:
+        return [_type_of(option) for option in spec["anyOf"]]
+    return spec.get("type") or spec.get("$ref") or spec.get("format")
+
+
+def _values_of(spec: dict[str, Any]) -> Any:
+    if "anyOf" in spec:
+        return [_values_of(option) for option in spec["anyOf"]]
+    return sorted(spec.get("enum", []))
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +88,7 @@ class TestEventSchemas:
     ) -> None:
         if event_type not in snapshot:
             pytest.skip("new type: covered by the snapshot test above")
-        assert incompatibilities(snapshot[event_type], current()[event_type]) == []
+        assert unversioned_breaks(snapshot[event_type], current()[event_type]) == []
 
 
 class TestTheCompatibilityRule:
@@ -74,6 +100,20 @@ class TestTheCompatibilityRule:
             "required": ["a"],
         }
         assert incompatibilities(self.base, new) == []
+
+    def test_a_new_allowed_value_is_not(self) -> None:
+        old = {"properties": {"r": {"enum": ["a", "b"], "type": "string"}}}
+        new = {"properties": {"r": {"enum": ["a", "b", "c"], "type": "string"}}}
+        assert incompatibilities(old, new) == ["field 'r' changed its allowed values"]
+
+    def test_a_breaking_change_needs_a_higher_version(self) -> None:
+        old = {"version": 1, "schema": self.base}
+        broken = {"properties": {"a": {"type": "string"}}, "required": ["a"]}
+        assert unversioned_breaks(old, {"version": 1, "schema": broken}) == ["field 'b' removed"]
+        assert unversioned_breaks(old, {"version": 2, "schema": broken}) == []
+        assert unversioned_breaks({"version": 2, "schema": self.base}, old) == [
+            "version went down from 2 to 1"
+        ]
 
     def test_removing_retyping_or_requiring_a_field_is_not(self) -> None:
         new = {"properties": {"a": {"type": "integer"}}, "required": ["a", "c"]}

@@ -16,6 +16,7 @@ from lumbung_orders.api.views import order_json
 from lumbung_orders.messaging.listings import listing_handlers
 from lumbung_orders.messaging.sea_alerts import sea_alert_handlers
 from lumbung_orders.messaging.stock import stock_handlers
+from lumbung_orders.messaging.wire import OrderWire
 from lumbung_orders.settings import OrdersSettings
 from lumbung_orders.storage.idempotency import IdempotencyRepository
 from lumbung_orders.storage.listing_snapshots import ListingSnapshotRepository
@@ -25,8 +26,10 @@ from lumbung_orders.usecases.expire_reservations import expire_reservations
 from lumbung_orders.usecases.find_orders import FindOrders
 from lumbung_orders.usecases.flag_delivery_risk import FlagDeliveryRisk
 from lumbung_orders.usecases.listing_snapshots import CopyListing, ShowListingSnapshot
+from lumbung_orders.usecases.move_order import MoveOrder
 from lumbung_orders.usecases.order_changes import OrderChanges
 from lumbung_orders.usecases.place_order import PlaceOrder
+from lumbung_orders.usecases.record_payment import RecordPayment
 from lumbung_orders.usecases.record_stock_reply import RecordStockReply
 from lumbung_orders.workers.expiry_sweeper import expiry_sweeper
 from lumbung_orders.workers.housekeeping import housekeeping
@@ -37,7 +40,8 @@ class OrdersState:
     """What routes reach (through `api.deps`): the use cases and the read model they call."""
 
     show_listing_snapshot: ShowListingSnapshot
-    order_changes: OrderChanges
+    move_order: MoveOrder
+    record_payment: RecordPayment
     find_orders: FindOrders
     place_order: PlaceOrder
 
@@ -51,7 +55,8 @@ def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
         alerts = ActiveSeaAlerts(runtime.db.sea_alerts)
         await repository.ensure_indexes()
         await keys.ensure_indexes()
-        changes = OrderChanges(repository)
+        wire = OrderWire(producer=settings.service_name)
+        changes = OrderChanges(repository, wire)
         risk = FlagDeliveryRisk(repository, changes, alerts)
 
         runtime.consume(
@@ -81,9 +86,19 @@ def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
         )
         return OrdersState(
             show_listing_snapshot=ShowListingSnapshot(snapshots),
-            order_changes=changes,
+            move_order=MoveOrder(changes),
+            record_payment=RecordPayment(changes),
             find_orders=FindOrders(repository),
-            place_order=PlaceOrder(repository, keys, snapshots, alerts, order_json),
+            place_order=PlaceOrder(
+                orders=repository,
+                keys=keys,
+                snapshots=snapshots,
+                alerts=alerts,
+                render=order_json,
+                wire=wire,
+                decide_within=settings.reservation_deadline,
+                listing_wait=settings.listing_wait_seconds,
+            ),
         )
 
     return setup

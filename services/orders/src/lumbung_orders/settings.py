@@ -20,8 +20,21 @@ class OrdersSettings(ServiceSettings):
     confirm_within_seconds: float = Field(
         default=86_400, gt=0, title="How long a seller has to confirm a reserved order"
     )
+    reservation_deadline_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        title="How long a placed order waits for listings' stock decision before `timeout`",
+    )
+    listing_wait_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=10,
+        title="How long checkout waits for a just-created listing to reach the snapshots",
+        description="The listing copy trails `POST /v1/listings` by 0.1-0.5 s; waiting (bounded, "
+        "a read every 0.1 s) keeps a brand-new listing orderable instead of 'not found'.",
+    )
     expiry_scan_seconds: float = Field(
-        default=30.0, gt=0, title="How often the sweeper looks for lapsed reservations"
+        default=30.0, gt=0, title="How often the sweeper looks for lapsed deadlines"
     )
     idempotency_retention_hours: float = Field(
         default=48.0, ge=24, title="How long Idempotency-Keys are kept (at least 24 h)"
@@ -48,3 +61,7 @@ class OrdersSettings(ServiceSettings):
     @property
     def confirm_within(self) -> timedelta:
         return timedelta(seconds=self.confirm_within_seconds)
+
+    @property
+    def reservation_deadline(self) -> timedelta:
+        return timedelta(seconds=self.reservation_deadline_seconds)

@@ -1,6 +1,10 @@
 """Events about orders, on `lumbung.order.events`, keyed by order id.
 
 Each state the order enters is its own event type, `order.<state>`, all sharing one shape.
+Three more say what happened to an order without a state change: `order.stock_release_requested`
+(give back stock reserved for an order that had already ended), and
+`order.delivery_risk_flagged` / `order.delivery_risk_cleared` (a sea alert threatens, or no
+longer threatens, a catch order's delivery).
 """
 
 from __future__ import annotations
@@ -14,11 +18,14 @@ from lumbung_shared.events.topics import Topic
 
 
 class OrderLine(BaseModel):
-    """One listing in an order, priced from the listing snapshot the orders service holds."""
+    """One listing in an order at the price the buyer saw; listings reserves only at that price."""
 
     listing_id: str
     quantity: int = Field(ge=1)
-    unit_price: int = Field(ge=0, description="Integer rupiah.")
+    unit_price: int = Field(ge=0, description="Integer rupiah, as the buyer saw it.")
+    listing_version: int | None = Field(
+        default=None, ge=0, description="The listing version that price was read from."
+    )
 
 
 class OrderEvent(EventPayload):
@@ -97,8 +104,41 @@ class OrderExpired(OrderEvent):
     event_type: ClassVar[str] = "order.expired"
 
 
+class OrderStockReleaseRequested(OrderEvent):
+    """Sent when stock was reserved for an order that had already ended (a late `stock.reserved`,
+    e.g. after the buyer cancelled or the reservation deadline passed): listings gives it back.
+    `state` is the order's real state, which this event does not change."""
+
+    event_type: ClassVar[str] = "order.stock_release_requested"
+
+
+class DeliveryRiskEvent(EventPayload):
+    """Common shape of the two delivery-risk events."""
+
+    topic: ClassVar[Topic] = Topic.ORDER_EVENTS
+
+    order_id: str
+    buyer_id: str
+    seller_id: str
+    alert_id: str
+
+
+class OrderDeliveryRiskFlagged(DeliveryRiskEvent):
+    """Sent when a sea alert starts threatening the delivery of a catch order."""
+
+    event_type: ClassVar[str] = "order.delivery_risk_flagged"
+
+
+class OrderDeliveryRiskCleared(DeliveryRiskEvent):
+    """Sent when no sea alert threatens the order's delivery any more (`alert_id`: the last)."""
+
+    event_type: ClassVar[str] = "order.delivery_risk_cleared"
+
+
 class OrderAtRisk(EventPayload):
-    """Sent when a sea alert threatens the delivery of a catch order, so the buyer can be told."""
+    """Sent when a sea alert flagged or cleared a catch order, until replaced by
+    `order.delivery_risk_flagged` / `order.delivery_risk_cleared`. Retired (no longer sent);
+    still registered so events already on the topic decode instead of dead-lettering."""
 
     event_type: ClassVar[str] = "order.at_risk"
     topic: ClassVar[Topic] = Topic.ORDER_EVENTS

@@ -9,7 +9,11 @@ from pydantic import BaseModel, Field
 from lumbung_shared.events.envelope import EventPayload
 from lumbung_shared.events.topics import Topic
 
-RejectReason = Literal["insufficient", "inactive", "unknown_listing", "below_min_order"]
+RejectReason = Literal[
+    "insufficient", "inactive", "not_found", "below_min_order", "price_changed", "unknown_listing"
+]
+"""Why listings refused an order. `unknown_listing` is what v1 said for `not_found`: no longer
+sent, still read so v1 events on the topic decode."""
 
 
 class StockLine(BaseModel):
@@ -35,12 +39,21 @@ class StockReserved(StockEvent):
 
 
 class StockRejected(StockEvent):
-    """Sent when an order cannot be held; nothing stays reserved for it."""
+    """Sent when an order cannot be held; nothing stays reserved for it.
+
+    v2: `not_found` replaces `unknown_listing` (also for a listing the buyer may not see), and
+    `price_changed` (with `current_price`) says the listing's price is no longer the one the
+    buyer saw, so the buyer can be asked again; nothing is ever reserved at the old price.
+    """
 
     event_type: ClassVar[str] = "stock.rejected"
+    schema_version: ClassVar[int] = 2
 
     reason: RejectReason
     listing_id: str | None = None
+    current_price: int | None = Field(
+        default=None, ge=0, description="With `price_changed`: the listing's price now (rupiah)."
+    )
 
 
 class StockReleased(StockEvent):

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from lumbung_shared.errors import Message
 
+from lumbung_listings.domain.access import PUBLIC_BY_ID
 from lumbung_listings.domain.lifecycle import Status
 
 
@@ -24,13 +25,15 @@ class StockState:
     status: Status
     quantity_available: int
     min_order: int = 1
+    price_per_unit: int | None = None
 
 
 class RejectReason(StrEnum):
     """Why a reservation was refused; sent back to the orders service in the reply event."""
 
-    UNKNOWN_LISTING = "unknown_listing"
+    NOT_FOUND = "not_found"
     INACTIVE = "inactive"
+    PRICE_CHANGED = "price_changed"
     BELOW_MIN_ORDER = "below_min_order"
     INSUFFICIENT = "insufficient"
 
@@ -41,11 +44,13 @@ class RejectReason(StrEnum):
 
 
 _MESSAGES = {
-    RejectReason.UNKNOWN_LISTING: Message(
-        id="Iklan tidak ditemukan.", en="The listing does not exist."
-    ),
+    RejectReason.NOT_FOUND: Message(id="Iklan tidak ditemukan.", en="The listing does not exist."),
     RejectReason.INACTIVE: Message(
         id="Iklan sedang tidak menerima pesanan.", en="The listing is not taking orders."
+    ),
+    RejectReason.PRICE_CHANGED: Message(
+        id="Harga iklan telah berubah; periksa harga baru.",
+        en="The listing's price has changed; check the new price.",
     ),
     RejectReason.BELOW_MIN_ORDER: Message(
         id="Jumlah pesanan di bawah pembelian minimum.",
@@ -55,24 +60,38 @@ _MESSAGES = {
 }
 
 
-def can_reserve(listing: StockState | None, quantity: int) -> RejectReason | None:
-    """None when `quantity` units may be reserved, else the first reason it may not.
+def can_reserve(
+    listing: StockState | None, quantity: int, unit_price: int | None = None
+) -> RejectReason | None:
+    """None when `quantity` units may be reserved at `unit_price`, else the first reason not.
 
     Reasons are checked from the most to the least fundamental, so a buyer ordering 1 kg of a
-    paused listing hears that it is paused, not that 1 kg is below the minimum. A sold-out
-    listing is out of stock, not closed: the buyers who lost the race for the last units hear
-    "not enough stock".
+    paused listing hears that it is paused, not that 1 kg is below the minimum. A draft or
+    archived listing is "not found", as for anyone but its seller (its status stays hidden). A
+    sold-out listing is out of stock, not closed: the buyers who lost the race for the last
+    units hear "not enough stock". Listings is the price authority: a price other than the one
+    the buyer saw (`unit_price`, when the order names one) is refused, never reserved.
     """
-    if listing is None:
-        return RejectReason.UNKNOWN_LISTING
-    if listing.status is Status.SOLD_OUT:
-        return RejectReason.INSUFFICIENT
-    if listing.status is not Status.ACTIVE:
-        return RejectReason.INACTIVE
+    if listing is None or listing.status not in PUBLIC_BY_ID:
+        return RejectReason.NOT_FOUND
+    closed = _closed(listing.status)
+    if closed is not None:
+        return closed
+    if unit_price is not None and unit_price != listing.price_per_unit:
+        return RejectReason.PRICE_CHANGED
     if quantity < max(listing.min_order, 1):
         return RejectReason.BELOW_MIN_ORDER
     if quantity > listing.quantity_available:
         return RejectReason.INSUFFICIENT
+    return None
+
+
+def _closed(status: Status) -> RejectReason | None:
+    """Why a public listing in `status` takes no order now (None when active)."""
+    if status is Status.SOLD_OUT:
+        return RejectReason.INSUFFICIENT
+    if status is not Status.ACTIVE:
+        return RejectReason.INACTIVE
     return None
 
 

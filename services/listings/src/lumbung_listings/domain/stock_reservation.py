@@ -39,19 +39,27 @@ RELEASABLE = frozenset({StockReservationState.PENDING, StockReservationState.RES
 
 @dataclass(frozen=True)
 class ReservationLine:
-    """Units of one listing an order wants held."""
+    """Units of one listing an order wants held, at the unit price the buyer saw (if known)."""
 
     listing_id: str
     quantity: int
+    unit_price: int | None = None
 
 
-def merge_lines(lines: Iterable[tuple[str, int]]) -> list[ReservationLine]:
-    """One line per listing, quantities summed, in first-seen order.
+def merge_lines(lines: Iterable[tuple[str, int, int | None]]) -> list[ReservationLine]:
+    """One line per listing, quantities summed, in first-seen order (first-seen price).
 
     Each listing remembers which orders reserved stock on it; two lines of the same listing in one
-    order would look like a repeat of the first and the second would never be taken.
+    order would look like a repeat of the first and the second would never be taken. Two lines
+    of one listing at different prices cannot both be the listing's price: the first one's price
+    is checked, and the order is refused if it is not the listing's.
     """
     totals: dict[str, int] = {}
-    for listing_id, quantity in lines:
+    prices: dict[str, int | None] = {}
+    for listing_id, quantity, unit_price in lines:
         totals[listing_id] = totals.get(listing_id, 0) + quantity
-    return [ReservationLine(listing_id, quantity) for listing_id, quantity in totals.items()]
+        prices.setdefault(listing_id, unit_price)
+    return [
+        ReservationLine(listing_id, quantity, prices[listing_id])
+        for listing_id, quantity in totals.items()
+    ]

@@ -85,10 +85,12 @@ def stock_reserved(order_id: str, lines: list[StockLine]) -> Envelope[StockReser
 
 
 def stock_rejected(
-    order_id: str, reason: RejectReason, listing_id: str | None
+    order_id: str, reason: RejectReason, listing_id: str | None, current_price: int | None = None
 ) -> Envelope[StockRejected]:
-    """`stock.rejected`: nothing is held for the order, and why."""
-    payload = StockRejected(order_id=order_id, reason=reason, listing_id=listing_id)
+    """`stock.rejected`: nothing is held for the order, and why (with the price now, if that)."""
+    payload = StockRejected(
+        order_id=order_id, reason=reason, listing_id=listing_id, current_price=current_price
+    )
     return _wrap(payload, order_id)
 
 

@@ -1,5 +1,9 @@
 """Answers order events with stock: reserve on `order.placed`, give back when the order ends early.
 
+Released on `order.cancelled`, `order.declined`, `order.expired`, `order.rejected` (the orders
+service gave up waiting: a reservation deadline) and `order.stock_release_requested` (a late
+reservation for an order that had already ended); each release is a no-op when nothing is held.
+
 Thin handlers: each decodes nothing by hand (the consumer already validated the payload) and
 calls one stock use case, which is idempotent per order on its own.
 """
@@ -16,6 +20,8 @@ from lumbung_shared.events.orders import (
     OrderDeclined,
     OrderExpired,
     OrderPlaced,
+    OrderRejected,
+    OrderStockReleaseRequested,
 )
 from lumbung_shared.kafka import EventHandler
 
@@ -23,7 +29,13 @@ from lumbung_listings.usecases.release_stock import ReleaseStock
 from lumbung_listings.usecases.reserve_stock import ReserveStock
 from lumbung_listings.usecases.settle_stock import SettleStock
 
-RELEASING = (OrderCancelled, OrderDeclined, OrderExpired)
+RELEASING = (
+    OrderCancelled,
+    OrderDeclined,
+    OrderExpired,
+    OrderRejected,
+    OrderStockReleaseRequested,
+)
 
 
 def order_handlers(

@@ -2,7 +2,8 @@
 
 One reservation per order (`_id` = order id) records where it is (see
 `domain.stock_reservation`) and carries the `stock.*` event in its own outbox. Lines are taken
-one listing at a time; if one is refused, the lines already taken are given back before the
+one listing at a time, each only at the unit price the buyer saw (else `price_changed`, with
+the current price); if one is refused, the lines already taken are given back before the
 refusal is recorded. A crash half-way leaves the reservation `pending`; the event is then
 redelivered and the same steps run again, each a no-op where it had already happened, because
 every listing remembers which orders reserved stock on it.
@@ -38,20 +39,21 @@ class ReserveStock:
         self._stock = stock
 
     async def __call__(self, order: OrderEvent) -> StockReservationState:
-        lines = merge_lines((line.listing_id, line.quantity) for line in order.lines)
+        lines = merge_lines(
+            (line.listing_id, line.quantity, line.unit_price) for line in order.lines
+        )
         reservation = await self._open(order, lines)
         state = StockReservationState(reservation["state"])
         if state in DECIDED:
             return state
         if len(lines) > MAX_LINES:
-            return await self._reject(order.order_id, RejectReason.INSUFFICIENT, None, [])
+            refused = LineRefused(RejectReason.INSUFFICIENT)
+            return await self._reject(order.order_id, refused, None, [])
         taken: list[StockLine] = []
         for line in lines:
-            outcome = await take(
-                self._stock, line.listing_id, order.seller_id, order.order_id, line.quantity
-            )
+            outcome = await take(self._stock, order.order_id, order.seller_id, line)
             if isinstance(outcome, LineRefused):
-                return await self._reject(order.order_id, outcome.reason, line.listing_id, lines)
+                return await self._reject(order.order_id, outcome, line.listing_id, lines)
             taken.append(
                 StockLine(
                     listing_id=line.listing_id, quantity=line.quantity, remaining=outcome.remaining
@@ -80,16 +82,16 @@ class ReserveStock:
     async def _reject(
         self,
         order_id: str,
-        reason: RejectReason,
+        refused: LineRefused,
         listing_id: str | None,
         lines: Sequence[ReservationLine],
     ) -> StockReservationState:
         await give_back_all(self._stock, order_id, lines)
-        event = stock_rejected(order_id, reason.value, listing_id)
+        event = stock_rejected(order_id, refused.reason.value, listing_id, refused.current_price)
         return await decide(
             self._reservations,
             order_id,
             StockReservationState.REJECTED,
             event,
-            reason=reason.value,
+            reason=refused.reason.value,
         )

@@ -40,29 +40,40 @@ class LineTaken:
 
 @dataclass(frozen=True)
 class LineRefused:
-    """The units could not be reserved, and why."""
+    """The units could not be reserved, and why; with `price_changed`, the price now."""
 
     reason: RejectReason
+    current_price: int | None = None
 
 
 async def take(
-    stock: ListingStock, listing_id: str, seller_id: str, order_id: str, quantity: int
+    stock: ListingStock, order_id: str, seller_id: str, line: ReservationLine
 ) -> LineTaken | LineRefused:
-    """Reserve `quantity` units for `order_id`, or say why not; a repeat is a no-op."""
+    """Reserve the line's units for `order_id` at its price, or say why not; a repeat is a no-op.
+
+    The price the buyer saw is part of the guard, so a price edited between the read and the
+    write cannot slip through at the old price.
+    """
+    listing_id, quantity = line.listing_id, line.quantity
     for _ in range(MAX_RACES):
         doc = await stock.find(listing_id)
         if doc is None or doc.get("deleted") or doc["seller_id"] != seller_id:
-            return LineRefused(RejectReason.UNKNOWN_LISTING)
+            return LineRefused(RejectReason.NOT_FOUND)
         if order_id in doc.get("reserved_orders", []):
             return LineTaken(doc["quantity_available"])
-        state = StockState(Status(doc["status"]), doc["quantity_available"], doc["min_order"])
-        reason = can_reserve(state, quantity)
+        price = int(doc["price_per_unit"])
+        state = StockState(
+            Status(doc["status"]), doc["quantity_available"], doc["min_order"], price
+        )
+        reason = can_reserve(state, quantity, line.unit_price)
         if reason is not None:
-            return LineRefused(reason)
+            shown = price if reason is RejectReason.PRICE_CHANGED else None
+            return LineRefused(reason, shown)
         guard = {
             "status": Status.ACTIVE.value,
             "quantity_available": {"$gte": quantity},
             "reserved_orders": {"$ne": order_id},
+            **({} if line.unit_price is None else {"price_per_unit": line.unit_price}),
         }
         marker = {"$push": {"reserved_orders": order_id}}
         after = await _change(stock, doc, -quantity, guard, marker)

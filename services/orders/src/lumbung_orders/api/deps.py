@@ -10,8 +10,9 @@ from lumbung_shared.web.state import from_service
 
 from lumbung_orders.settings import OrdersSettings
 from lumbung_orders.usecases.find_orders import FindOrders
-from lumbung_orders.usecases.order_changes import OrderChanges
+from lumbung_orders.usecases.move_order import MoveOrder
 from lumbung_orders.usecases.place_order import PlaceOrder
+from lumbung_orders.usecases.record_payment import RecordPayment
 
 
 def settings(request: Request) -> OrdersSettings:
@@ -19,7 +20,8 @@ def settings(request: Request) -> OrdersSettings:
     return current
 
 
-Changes = Annotated[OrderChanges, Depends(from_service("order_changes", OrderChanges))]
+Moves = Annotated[MoveOrder, Depends(from_service("move_order", MoveOrder))]
+Payments = Annotated[RecordPayment, Depends(from_service("record_payment", RecordPayment))]
 Finder = Annotated[FindOrders, Depends(from_service("find_orders", FindOrders))]
 Placing = Annotated[PlaceOrder, Depends(from_service("place_order", PlaceOrder))]
 Settings = Annotated[OrdersSettings, Depends(settings)]

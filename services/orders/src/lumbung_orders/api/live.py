@@ -1,74 +1,88 @@
-"""Live order status as Server-Sent Events, so the app sees changes without polling.
+"""Live order status as Server-Sent Events, so the app sees every change without polling.
 
-The stream polls the order document (cheap: one indexed read by id) and sends the order
-whenever its version changes; the SSE `id` is the version, so a client reconnecting with
-`Last-Event-ID` gets only news. A comment line goes out when idle, well inside the gateway's
-read timeout, and the stream ends after a bounded lifetime (the client reconnects) or once
-the order reached a state nothing leaves.
+Each event is one step of the order's timeline, in order, and its SSE `id` is the step's
+sequence number (1 = placed): a client reconnecting with `Last-Event-ID` gets exactly the steps
+after the last one it saw, so two moves made within milliseconds (confirm, then ship) arrive as
+two events, never as one merged jump. A fresh connection starts with the current step. The
+stream reads the order (one read by id) every `events_poll_seconds`, sends a comment when idle
+(well inside the gateway's read timeout; FastAPI's own keep-alive is a fixed 15 s, too slow to
+set per deployment), and ends after a bounded lifetime (the client resumes) or once the order
+reached a state nothing leaves.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Depends, Header
+from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from lumbung_orders.api.deps import Finder, OrderId, Participant, Settings
-from lumbung_orders.api.views import order_json
-from lumbung_orders.domain.states import TERMINAL_STATES
+from lumbung_orders.domain.order import Order
+from lumbung_orders.domain.states import TERMINAL_STATES, OrderState
 from lumbung_orders.domain.stored_order import StoredOrder
-from lumbung_orders.settings import OrdersSettings
-from lumbung_orders.usecases.find_orders import FindOrders
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
 
-@router.get("/{order_id}/events", response_class=StreamingResponse)
+async def _visible_order(order_id: OrderId, caller: Participant, find: Finder) -> StoredOrder:
+    """The order if the caller may see it; 404 before the stream starts otherwise."""
+    return await find.one(order_id, caller)
+
+
+VisibleOrder = Annotated[StoredOrder, Depends(_visible_order)]
+LastEventId = Annotated[str | None, Header(max_length=20)]
+
+
+@router.get("/{order_id}/events", response_class=EventSourceResponse)
 async def order_events(
-    order_id: OrderId,
-    caller: Participant,
-    find: Finder,
-    settings: Settings,
-    last_event_id: Annotated[str | None, Header(max_length=20)] = None,
-) -> StreamingResponse:
-    """Stream the order (text/event-stream) each time it changes."""
-    stored = await find.one(order_id, caller)
-    seen = int(last_event_id) if last_event_id and last_event_id.isdigit() else 0
-    return StreamingResponse(
-        _stream(find, stored, seen, settings),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
-    )
-
-
-async def _stream(
-    find: FindOrders, stored: StoredOrder, seen: int, settings: OrdersSettings
-) -> AsyncIterator[bytes]:
+    stored: VisibleOrder, find: Finder, settings: Settings, last_event_id: LastEventId = None
+) -> AsyncIterator[ServerSentEvent]:
+    """Stream each step of the order (text/event-stream); `Last-Event-ID` resumes after a step."""
+    order_id = stored.order.order_id
+    seen = _resume_after(last_event_id, stored.order)
     started = last_sent = time.monotonic()
-    yield f"retry: {int(settings.events_poll_seconds * 2000)}\n\n".encode()
+    yield ServerSentEvent(retry=int(settings.events_poll_seconds * 2000))
     current: StoredOrder | None = stored
     while current is not None:
-        if current.version > seen:
-            seen = current.version
+        for sequence, step in _steps_after(current.order, seen):
+            seen = sequence
             last_sent = time.monotonic()
-            yield _event(current)
-            if current.order.state in TERMINAL_STATES:
-                return
+            yield ServerSentEvent(id=str(sequence), event="order", data=step)
+        if current.order.state in TERMINAL_STATES and seen >= len(current.order.timeline):
+            return
         now = time.monotonic()
         if now - started >= settings.events_max_seconds:
             return
         if now - last_sent >= settings.events_heartbeat_seconds:
             last_sent = now
-            yield b": keep-alive\n\n"
+            yield ServerSentEvent(comment="keep-alive")
         await asyncio.sleep(settings.events_poll_seconds)
-        current = await find.latest(stored.order.order_id)
+        current = await find.latest(order_id)
 
 
-def _event(stored: StoredOrder) -> bytes:
-    data = json.dumps(order_json(stored), separators=(",", ":"))
-    return f"id: {stored.version}\nevent: order\ndata: {data}\n\n".encode()
+def _resume_after(last_event_id: str | None, order: Order) -> int:
+    """The last step the client has: its `Last-Event-ID`, or (fresh) all but the current one."""
+    if last_event_id is not None and last_event_id.isdigit():
+        return int(last_event_id)
+    return max(len(order.timeline) - 1, 0)
+
+
+def _steps_after(order: Order, seen: int) -> list[tuple[int, dict[str, Any]]]:
+    """The timeline steps after sequence number `seen`, each as the event's JSON data.
+
+    A rejection also names the refused line (with `price_changed`, its current price), so the
+    app can ask the buyer again without another request.
+    """
+    steps = []
+    for sequence, entry in enumerate(order.timeline, start=1):
+        if sequence <= seen:
+            continue
+        data = {"order_id": order.order_id, "sequence": sequence, **entry.model_dump(mode="json")}
+        if entry.state is OrderState.REJECTED and order.rejected_line is not None:
+            data["rejected_line"] = order.rejected_line.model_dump(mode="json")
+        steps.append((sequence, data))
+    return steps

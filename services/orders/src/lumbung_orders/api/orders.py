@@ -1,39 +1,30 @@
 """Order routes: checkout, the buyer's and seller's lists, detail, and the people's moves.
 
-Who may see an order is decided here for every route (a buyer only theirs, a seller only those
-placed with them, else 404); who may make which move is the state table's job in `domain`.
+Thin: each route parses, calls one use case and renders the view. Who may see an order (a buyer
+only theirs, a seller only those placed with them, else 404) and who may make which move (the
+state table) are the domain's rules, applied by the use cases.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Final
 
 from fastapi import APIRouter, Body, Header, Query
 from fastapi.responses import JSONResponse
-from lumbung_shared.kafka import TransientError
 from lumbung_shared.text import SafeText
-from lumbung_shared.web.identity import Identity
 from pydantic import BaseModel, Field
 
-from lumbung_orders.api.deps import Buyer, Changes, Finder, OrderId, Participant, Placing
+from lumbung_orders.api.deps import Buyer, Finder, Moves, OrderId, Participant, Placing
 from lumbung_orders.api.views import OrderPage, OrdersPlaced, OrderView, order_view
-from lumbung_orders.domain.access import actor_of
-from lumbung_orders.domain.events import OrderEvent
 from lumbung_orders.domain.idempotency import require_key
-from lumbung_orders.domain.order import Order
 from lumbung_orders.domain.pricing import PlaceOrderRequest
-from lumbung_orders.domain.states import Actor, OrderState
-from lumbung_orders.domain.stored_order import StoredOrder
-from lumbung_orders.usecases.order_changes import BUSY, Decision, OrderChanges
+from lumbung_orders.domain.states import OrderState
+from lumbung_orders.usecases.move_order import OrderMove
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
 MAX_PAGE: Final = 100
-
-Move = Callable[[Order, Actor, datetime], list[OrderEvent]]
-"""One person's move: the order, the actor they act as, and now."""
 
 
 @router.post("", status_code=202, response_model=OrdersPlaced)
@@ -91,61 +82,36 @@ OptionalReason = Annotated[Reason | None, Body()]
 
 
 @router.post("/{order_id}/confirm", response_model=OrderView)
-async def confirm_order(order_id: OrderId, caller: Participant, changes: Changes) -> OrderView:
+async def confirm_order(order_id: OrderId, caller: Participant, move: Moves) -> OrderView:
     """The seller accepts a reserved order."""
-    return await _act(changes, order_id, caller, lambda o, a, at: o.confirm(a, caller.subject, at))
+    return order_view(await move(order_id, OrderMove.CONFIRM, caller))
 
 
 @router.post("/{order_id}/decline", response_model=OrderView)
 async def decline_order(
-    order_id: OrderId, caller: Participant, changes: Changes, body: OptionalReason = None
+    order_id: OrderId, caller: Participant, move: Moves, body: OptionalReason = None
 ) -> OrderView:
     """The seller refuses a reserved order; its stock is released."""
     why = body.reason if body else None
-    return await _act(
-        changes, order_id, caller, lambda o, a, at: o.decline(a, caller.subject, at, why)
-    )
+    return order_view(await move(order_id, OrderMove.DECLINE, caller, why))
 
 
 @router.post("/{order_id}/ship", response_model=OrderView)
-async def ship_order(order_id: OrderId, caller: Participant, changes: Changes) -> OrderView:
+async def ship_order(order_id: OrderId, caller: Participant, move: Moves) -> OrderView:
     """The seller hands a confirmed order over for delivery."""
-    return await _act(changes, order_id, caller, lambda o, a, at: o.ship(a, caller.subject, at))
+    return order_view(await move(order_id, OrderMove.SHIP, caller))
 
 
 @router.post("/{order_id}/deliver", response_model=OrderView)
-async def deliver_order(order_id: OrderId, caller: Participant, changes: Changes) -> OrderView:
+async def deliver_order(order_id: OrderId, caller: Participant, move: Moves) -> OrderView:
     """The buyer received the goods (COD becomes paid; a paid order completes)."""
-    return await _act(changes, order_id, caller, lambda o, a, at: o.deliver(a, caller.subject, at))
+    return order_view(await move(order_id, OrderMove.DELIVER, caller))
 
 
 @router.post("/{order_id}/cancel", response_model=OrderView)
 async def cancel_order(
-    order_id: OrderId, caller: Participant, changes: Changes, body: OptionalReason = None
+    order_id: OrderId, caller: Participant, move: Moves, body: OptionalReason = None
 ) -> OrderView:
     """The buyer calls the order off before it ships; stock is released, payment refunded."""
     why = body.reason if body else None
-    return await _act(
-        changes, order_id, caller, lambda o, a, at: o.cancel(a, caller.subject, at, why)
-    )
-
-
-async def _act(changes: OrderChanges, order_id: str, caller: Identity, move: Move) -> OrderView:
-    """Run one person's move on a visible order, as the actor their role makes them."""
-    actor = actor_of(caller)
-
-    def decide(order: Order) -> list[OrderEvent]:
-        events: list[OrderEvent] = move(order, actor, datetime.now(UTC))
-        return events
-
-    return order_view(await change(changes, order_id, decide, caller))
-
-
-async def change(
-    changes: OrderChanges, order_id: str, decide: Decision, caller: Identity
-) -> StoredOrder:
-    """`OrderChanges.change` for a request: a hopeless race is a 409 to retry, not a 500."""
-    try:
-        return await changes.change(order_id, decide, caller)
-    except TransientError as exc:
-        raise BUSY from exc
+    return order_view(await move(order_id, OrderMove.CANCEL, caller, why))

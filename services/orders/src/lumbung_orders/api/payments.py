@@ -35,8 +35,6 @@ token, signed with the shared secret `ORDERS_PAYMENT_CALLBACK_SECRET`. Anyone el
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final
 
@@ -45,30 +43,20 @@ from lumbung_shared.errors import DomainError, ForbiddenError, Message
 from lumbung_shared.web.identity import Caller, Identity, Role
 from pydantic import BaseModel, Field, ValidationError
 
-from lumbung_orders.api.deps import Changes, OrderId, Settings
-from lumbung_orders.api.orders import change
+from lumbung_orders.api.deps import OrderId, Payments, Settings
 from lumbung_orders.api.views import OrderView, order_view
-from lumbung_orders.domain.callbacks import (
-    CallbackAction,
-    ProviderCallback,
-    remember_callback,
-    verify_callback,
-)
-from lumbung_orders.domain.events import OrderEvent
-from lumbung_orders.domain.order import Order
+from lumbung_orders.domain.callbacks import CallbackAction, ProviderCallback, verify_callback
 from lumbung_orders.domain.states import Actor
+from lumbung_orders.usecases.record_payment import MoneyMove, PaymentNotice
 
 router = APIRouter(prefix="/v1/orders", tags=["payments"])
 
 PROVIDER_CONTRACT: Final = __doc__ or ""
 MAX_BODY_BYTES: Final = 4096
-PROVIDER_ID: Final = "payment-provider"
-SYSTEM_IDENTITY: Final = Identity(subject=PROVIDER_ID, role=Role.ADMIN)
-"""Used only to look the order up; the move itself is made as `Actor.SYSTEM`."""
 REPLAYED_HEADER: Final = "Idempotent-Replayed"
 
 
-class PaymentNotice(BaseModel):
+class PaymentBody(BaseModel):
     """What an admin or a provider tells us about the money."""
 
     order_id: Annotated[str, Field(max_length=64)] | None = None
@@ -76,19 +64,9 @@ class PaymentNotice(BaseModel):
     reference: Annotated[str, Field(max_length=128)] | None = None
 
 
-@dataclass(frozen=True)
-class Notice:
-    """Who says the money moved, what they say, and (for a provider) the callback's id."""
-
-    actor: Actor
-    details: PaymentNotice
-    callback_id: str | None = None
-
-
 SignatureHeader = Annotated[str | None, Header(alias="x-payment-signature", max_length=200)]
 TimestampHeader = Annotated[str | None, Header(alias="x-payment-timestamp", max_length=20)]
 CallbackIdHeader = Annotated[str | None, Header(alias="x-payment-callback-id")]
-Move = Callable[[Order, Actor, str, datetime, PaymentNotice], list[OrderEvent]]
 
 
 def notice_for(action: CallbackAction) -> Any:
@@ -103,12 +81,12 @@ def notice_for(action: CallbackAction) -> Any:
         signature: SignatureHeader = None,
         timestamp: TimestampHeader = None,
         callback_id: CallbackIdHeader = None,
-    ) -> Notice:
+    ) -> PaymentNotice:
         body = await request.body()
         if len(body) > MAX_BODY_BYTES:
             raise DomainError("too-large", _TOO_LARGE, status=413)
         if caller.role is Role.ADMIN:
-            return Notice(Actor.ADMIN, _parse(body))
+            return _notice(Actor.ADMIN, caller, _parse(body))
         secret = settings.payment_callback_secret.get_secret_value()
         if caller.role is not Role.ANONYMOUS or signature is None or not secret:
             raise ForbiddenError()
@@ -121,16 +99,16 @@ def notice_for(action: CallbackAction) -> Any:
             body=body,
         )
         verify_callback(secret, callback, signature, now=datetime.now(UTC))
-        notice = _parse(body)
-        if notice.order_id is None or notice.amount is None:
+        details = _parse(body)
+        if details.order_id is None or details.amount is None:
             raise DomainError("invalid-input", _NOTICE_INCOMPLETE, status=422)
-        return Notice(Actor.SYSTEM, notice, callback.callback_id)
+        return _notice(Actor.SYSTEM, caller, details, callback.callback_id)
 
     return Depends(authenticate)
 
 
-PaymentCallback = Annotated[Notice, notice_for(CallbackAction.PAYMENT)]
-RefundCallback = Annotated[Notice, notice_for(CallbackAction.REFUND)]
+PaymentCallback = Annotated[PaymentNotice, notice_for(CallbackAction.PAYMENT)]
+RefundCallback = Annotated[PaymentNotice, notice_for(CallbackAction.REFUND)]
 
 
 @router.post(
@@ -140,14 +118,12 @@ RefundCallback = Annotated[Notice, notice_for(CallbackAction.REFUND)]
     description=PROVIDER_CONTRACT,
 )
 async def confirm_payment(
-    order_id: OrderId, caller: Caller, changes: Changes, notice: PaymentCallback, response: Response
+    order_id: OrderId, payments: Payments, notice: PaymentCallback, response: Response
 ) -> OrderView:
-    def move(
-        order: Order, actor: Actor, who: str, at: datetime, details: PaymentNotice
-    ) -> list[OrderEvent]:
-        return order.confirm_payment(actor, who, at, details.reference)
-
-    return await _apply(changes, order_id, caller, notice, response=response, move=move)
+    recorded = await payments(order_id, MoneyMove.PAID, notice)
+    if recorded.replayed:
+        response.headers[REPLAYED_HEADER] = "true"
+    return order_view(recorded.stored)
 
 
 @router.post(
@@ -157,53 +133,30 @@ async def confirm_payment(
     description=PROVIDER_CONTRACT,
 )
 async def mark_refunded(
-    order_id: OrderId, caller: Caller, changes: Changes, notice: RefundCallback, response: Response
+    order_id: OrderId, payments: Payments, notice: RefundCallback, response: Response
 ) -> OrderView:
-    def move(
-        order: Order, actor: Actor, who: str, at: datetime, _: PaymentNotice
-    ) -> list[OrderEvent]:
-        return order.mark_refunded(actor, who, at)
-
-    return await _apply(changes, order_id, caller, notice, response=response, move=move)
-
-
-async def _apply(
-    changes: Changes,
-    order_id: str,
-    caller: Identity,
-    notice: Notice,
-    *,
-    response: Response,
-    move: Move,
-) -> OrderView:
-    """Make the move in one guarded write; a callback id the order has seen changes nothing.
-
-    The replay check runs inside the decision, on the order as read for that attempt, so two
-    copies of one callback racing each other apply once: the loser re-decides and sees the id.
-    """
-    replayed = False
-
-    def decide(order: Order) -> list[OrderEvent]:
-        nonlocal replayed
-        replayed = False
-        if notice.callback_id is not None:
-            if not remember_callback(order.payment_callback_ids, notice.callback_id):
-                replayed = True
-                return []
-            _check_notice(order, notice.details)
-        who = caller.subject if notice.actor is Actor.ADMIN else PROVIDER_ID
-        return move(order, notice.actor, who, datetime.now(UTC), notice.details)
-
-    lookup = caller if notice.actor is Actor.ADMIN else SYSTEM_IDENTITY
-    stored = await change(changes, order_id, decide, lookup)
-    if replayed:
+    recorded = await payments(order_id, MoneyMove.REFUNDED, notice)
+    if recorded.replayed:
         response.headers[REPLAYED_HEADER] = "true"
-    return order_view(stored)
+    return order_view(recorded.stored)
 
 
-def _parse(body: bytes) -> PaymentNotice:
+def _notice(
+    actor: Actor, caller: Identity, body: PaymentBody, callback_id: str | None = None
+) -> PaymentNotice:
+    return PaymentNotice(
+        actor=actor,
+        caller=caller,
+        order_id=body.order_id,
+        amount=body.amount,
+        reference=body.reference,
+        callback_id=callback_id,
+    )
+
+
+def _parse(body: bytes) -> PaymentBody:
     try:
-        return PaymentNotice.model_validate_json(body or b"{}")
+        return PaymentBody.model_validate_json(body or b"{}")
     except ValidationError as exc:
         raise DomainError(
             "invalid-input",
@@ -211,20 +164,6 @@ def _parse(body: bytes) -> PaymentNotice:
             status=422,
             extra={"errors": [err["msg"] for err in exc.errors()[:5]]},
         ) from exc
-
-
-def _check_notice(order: Order, notice: PaymentNotice) -> None:
-    """A provider's notice must be about this order and this amount."""
-    if notice.order_id != order.order_id or notice.amount != order.total:
-        raise DomainError(
-            "payment-mismatch",
-            Message(
-                id="Pembayaran tidak cocok dengan pesanan ini.",
-                en="The payment does not match this order.",
-            ),
-            status=422,
-            extra={"expected_amount": order.total},
-        )
 
 
 _TOO_LARGE = Message(id="Isi permintaan terlalu besar.", en="Request body too large.")

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from lumbung_orders.domain.order import TimelineEntry
 from lumbung_orders.domain.payments import PaymentMethod, PaymentStatus
 from lumbung_orders.domain.pricing import DeliveryRequest, PricedLine
+from lumbung_orders.domain.rejection import RejectedLine
 from lumbung_orders.domain.states import OrderState
 from lumbung_orders.domain.stored_order import StoredOrder
 
@@ -31,7 +32,13 @@ class OrderView(BaseModel):
     placed_at: datetime
     reserved_at: datetime | None
     expires_at: datetime | None
+    """When the current step lapses unanswered: while `pending`, the stock decision (then
+    `rejected` / `timeout`); while `reserved`, the seller's confirmation (then `expired`)."""
     rejection_reason: str | None
+    """Why listings (or the reservation deadline) refused: `insufficient`, `inactive`,
+    `not_found`, `below_min_order`, `price_changed` or `timeout`."""
+    rejected_line: RejectedLine | None
+    """The refused line; with `price_changed`, the listing's current price to show the buyer."""
     delivery_at_risk: bool
     risk_alert_ids: list[str]
     timeline: list[TimelineEntry]

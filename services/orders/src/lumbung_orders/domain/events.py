@@ -16,7 +16,11 @@ from lumbung_orders.domain.states import OrderState
 
 
 class OrderEventName(StrEnum):
-    """Every event the orders domain emits, named `entity.past_tense`."""
+    """Every event the orders domain emits, named `order.<past tense>`.
+
+    All are about the order; `messaging.wire` decides which wire event carries each (the money
+    ones travel as `payment.*` on the payment topic).
+    """
 
     PLACED = "order.placed"
     RESERVED = "order.reserved"
@@ -31,9 +35,9 @@ class OrderEventName(StrEnum):
     PAID = "order.paid"
     REFUNDED = "order.refunded"
     STOCK_RELEASE_REQUESTED = "order.stock_release_requested"
-    DELIVERY_AT_RISK = "order.delivery_at_risk"
+    REFUND_REQUESTED = "order.refund_requested"
+    DELIVERY_RISK_FLAGGED = "order.delivery_risk_flagged"
     DELIVERY_RISK_CLEARED = "order.delivery_risk_cleared"
-    REFUND_REQUESTED = "payment.refund_requested"
 
 
 def event_for_state(state: OrderState) -> OrderEventName:

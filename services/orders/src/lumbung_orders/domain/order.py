@@ -30,6 +30,7 @@ from lumbung_orders.domain.pricing import (
     PricedLine,
     PricedOrder,
 )
+from lumbung_orders.domain.rejection import TIMEOUT, RejectedLine
 from lumbung_orders.domain.states import Actor, OrderState, transition
 
 UNFULFILLED_ENDINGS: Final = frozenset(
@@ -69,11 +70,13 @@ class Order(BaseModel):
     placed_at: datetime
     reserved_at: datetime | None = None
     expires_at: datetime | None = None
+    """When the current step lapses unanswered: the stock decision, then the seller's confirm."""
     stock_held: bool = False
     """True while the listings service holds stock for this order."""
     reservation_seen: bool = False
     """True once `stock.reserved` arrived, so a redelivered reply is recognised and ignored."""
     rejection_reason: str | None = None
+    rejected_line: RejectedLine | None = None
     delivery_at_risk: bool = False
     risk_alert_ids: list[str] = []
     payment_callback_ids: list[str] = []
@@ -89,8 +92,9 @@ class Order(BaseModel):
         priced: PricedOrder,
         request: PlaceOrderRequest,
         at: datetime,
+        decide_within: timedelta | None = None,
     ) -> tuple[Self, list[OrderEvent]]:
-        """A new pending order and its `order.placed` event, which asks for stock."""
+        """A new pending order and its `order.placed` event, which asks for stock by a deadline."""
         order = cls(
             order_id=order_id,
             buyer_id=buyer_id,
@@ -101,6 +105,7 @@ class Order(BaseModel):
             payment_method=request.payment_method,
             note=request.note,
             placed_at=at,
+            expires_at=None if decide_within is None else expires_at(at, decide_within),
             timeline=[
                 TimelineEntry(state=OrderState.PENDING, actor=Actor.BUYER, actor_id=buyer_id, at=at)
             ],
@@ -129,11 +134,13 @@ class Order(BaseModel):
         events = self._move(OrderState.RESERVED, Actor.SYSTEM, None, at)
         return SagaReply(SagaOutcome.APPLIED, events)
 
-    def on_stock_rejected(self, reason: str, at: datetime) -> SagaReply:
+    def on_stock_rejected(
+        self, reason: str, at: datetime, line: RejectedLine | None = None
+    ) -> SagaReply:
         """Apply `stock.rejected`: a pending order is rejected; anything else ignores it."""
         if self.state is not OrderState.PENDING:
             return SagaReply(SagaOutcome.IGNORED)
-        self.rejection_reason = reason
+        self.rejection_reason, self.rejected_line, self.expires_at = reason, line, None
         return SagaReply(
             SagaOutcome.APPLIED, self._move(OrderState.REJECTED, Actor.SYSTEM, None, at, reason)
         )
@@ -171,17 +178,20 @@ class Order(BaseModel):
         return self._move(OrderState.CANCELLED, actor, actor_id, at, reason)
 
     def expire(self, now: datetime) -> list[OrderEvent]:
-        """The seller did not confirm in time: the sweeper lets the reservation lapse."""
-        if (
-            self.state is OrderState.RESERVED
-            and self.expires_at is not None
-            and now < self.expires_at
-        ):
+        """The sweeper: no stock decision in time rejects (`timeout`); no confirmation expires.
+
+        A timed-out order's `order.rejected` makes listings release whatever it may hold; a
+        `stock.reserved` arriving later is given back (`on_stock_reserved`).
+        """
+        if self.expires_at is not None and now < self.expires_at:
             raise ConflictError(
                 "not-yet-expired",
                 Message(id="Pesanan belum kedaluwarsa.", en="The order has not expired yet."),
                 expires_at=self.expires_at.isoformat(),
             )
+        if self.state is OrderState.PENDING:
+            self.rejection_reason, self.expires_at = TIMEOUT, None
+            return self._move(OrderState.REJECTED, Actor.SYSTEM, None, now, TIMEOUT)
         return self._move(OrderState.EXPIRED, Actor.SYSTEM, None, now, "not-confirmed-in-time")
 
     # Money.
@@ -198,7 +208,7 @@ class Order(BaseModel):
         return events + self._complete_if_done(at)
 
     def mark_refunded(self, actor: Actor, actor_id: str | None, at: datetime) -> list[OrderEvent]:
-        """The refund asked for by `payment.refund_requested` was made."""
+        """The refund asked for by `order.refund_requested` was made."""
         payments.accept_refund(self.payment_status, self.refund_requested, actor)
         self.payment_status = PaymentStatus.REFUNDED
         return [self._event(OrderEventName.REFUNDED, at, actor=actor.value, actor_id=actor_id)]
@@ -213,7 +223,7 @@ class Order(BaseModel):
         if self.delivery_at_risk:
             return []
         self.delivery_at_risk = True
-        return [self._event(OrderEventName.DELIVERY_AT_RISK, at, alert_id=alert_id)]
+        return [self._event(OrderEventName.DELIVERY_RISK_FLAGGED, at, alert_id=alert_id)]
 
     def clear_delivery_risk(self, alert_id: str, at: datetime) -> list[OrderEvent]:
         """Forget `alert_id`; the flag clears once no alert still threatens the order."""
@@ -264,24 +274,15 @@ class Order(BaseModel):
 
     def _mark_paid(self, at: datetime, reference: str | None) -> list[OrderEvent]:
         self.payment_status = PaymentStatus.PAID
-        return [
-            self._event(
-                OrderEventName.PAID, at, method=self.payment_method.value, reference=reference
-            )
-        ]
+        method = self.payment_method.value
+        return [self._event(OrderEventName.PAID, at, method=method, reference=reference)]
 
     def _request_refund(self, at: datetime) -> list[OrderEvent]:
         if not payments.needs_refund(self.payment_status) or self.refund_requested:
             return []
         self.refund_requested = True
-        return [
-            self._event(
-                OrderEventName.REFUND_REQUESTED,
-                at,
-                amount=self.total,
-                method=self.payment_method.value,
-            )
-        ]
+        method = self.payment_method.value
+        return [self._event(OrderEventName.REFUND_REQUESTED, at, amount=self.total, method=method)]
 
     def _complete_if_done(self, at: datetime) -> list[OrderEvent]:
         if not payments.can_complete(self.state, self.payment_status):

@@ -3,8 +3,9 @@
 An order's payment is `unpaid` → `paid` → (after a cancellation) `refunded`. Cash on delivery
 (COD) becomes paid when the goods are delivered; bank transfer and e-wallet become paid when an
 admin confirms the transfer or the provider calls back. Money is never moved here: when a paid
-order is cancelled, declined or expires, the order emits `payment.refund_requested` and a human
-or the provider integration does the refund, then marks the order `refunded`.
+order is cancelled, declined or expires, the order emits `order.refund_requested` (sent as
+`payment.refund_requested`) and a human or the provider integration does the refund, then marks
+the order `refunded`.
 
 How a payment provider's callback proves it is genuine, for this action and new, is
 `domain.callbacks`.

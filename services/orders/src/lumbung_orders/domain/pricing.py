@@ -1,9 +1,12 @@
 """What a buyer may ask for at checkout, and what it costs.
 
-The client sends only listing ids and quantities; every price, title and seller comes from the
-listing snapshots this service keeps (fed by listing events), so a tampered client cannot set
-its own price. A cart may mix sellers; each seller ships and confirms separately, so the cart is
-split into one priced order per seller. All money is integer rupiah.
+The client sends listing ids and quantities, and may send the unit price (and listing version)
+it showed the buyer; title, seller and kind come from the listing snapshots this service keeps
+(fed by listing events). The line is priced at what the buyer saw (the snapshot's price when the
+client names none), and listings, the price authority, reserves only at that price: a tampered
+or stale price ends in `price_changed`, never in a sale at the wrong price. A cart may mix
+sellers; each seller ships and confirms separately, so the cart is split into one priced order
+per seller. All money is integer rupiah.
 
 Duplicate lines for the same listing are refused rather than merged: merging would hide a
 client bug, could step past the per-line quantity limit, and would break the one-to-one link
@@ -69,12 +72,21 @@ class Unit(StrEnum):
 
 
 class OrderLineRequest(BaseModel):
-    """One line of the cart: which listing and how many units."""
+    """One line of the cart: which listing, how many units, and the price the buyer was shown."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     listing_id: ListingId
     quantity: Quantity
+    unit_price: Rupiah | None = Field(
+        default=None,
+        description="The unit price (rupiah) the buyer saw. Listings reserves only at this "
+        "price; if the listing's price changed, the order ends `rejected` with reason "
+        "`price_changed` and the current price. Omitted: the price this service last saw.",
+    )
+    listing_version: Annotated[int, Field(ge=0)] | None = Field(
+        default=None, description="The listing version the buyer saw (kept on the order line)."
+    )
 
 
 class DeliveryRequest(BaseModel):
@@ -229,16 +241,17 @@ def _orderable(
 
 
 def _price_line(line: OrderLineRequest, snapshot: ListingSnapshot) -> PricedLine:
+    price = snapshot.price_per_unit if line.unit_price is None else line.unit_price
     return PricedLine(
         listing_id=snapshot.listing_id,
-        listing_version=snapshot.version,
+        listing_version=snapshot.version if line.listing_version is None else line.listing_version,
         title=snapshot.title,
         kind=snapshot.kind,
         unit=snapshot.unit,
         origin_region=snapshot.origin_region,
         quantity=line.quantity,
-        price_per_unit=snapshot.price_per_unit,
-        line_total=snapshot.price_per_unit * line.quantity,
+        price_per_unit=price,
+        line_total=price * line.quantity,
     )
 
 

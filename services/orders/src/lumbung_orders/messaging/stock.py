@@ -9,10 +9,12 @@ from lumbung_shared.events import Envelope
 from lumbung_shared.events.stock import StockRejected, StockReserved
 from lumbung_shared.kafka import EventHandler
 
+from lumbung_orders.domain.rejection import RejectedLine
+
 
 def stock_handlers(
     reserved: Callable[[str], Awaitable[None]],
-    rejected: Callable[[str, str], Awaitable[None]],
+    rejected: Callable[[str, str, RejectedLine | None], Awaitable[None]],
 ) -> Mapping[str, EventHandler]:
     """Handlers by event type for the saga replies."""
 
@@ -22,6 +24,13 @@ def stock_handlers(
 
     async def on_rejected(event: Envelope[Any]) -> None:
         payload: StockRejected = event.payload
-        await rejected(payload.order_id, payload.reason)
+        line = None
+        if payload.listing_id is not None:
+            line = RejectedLine(listing_id=payload.listing_id, current_price=payload.current_price)
+        await rejected(payload.order_id, _REASONS.get(payload.reason, payload.reason), line)
 
     return {StockReserved.event_type: on_reserved, StockRejected.event_type: on_rejected}
+
+
+_REASONS = {"unknown_listing": "not_found"}
+"""v1 said `unknown_listing` for what v2 calls `not_found`: buyers see one name."""

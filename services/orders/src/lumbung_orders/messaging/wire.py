@@ -4,23 +4,25 @@ The aggregate speaks in `OrderEvent`s; other services speak the contract in
 `lumbung_shared.events`. This module is the only translation between the two:
 
 - `order.<state>` → `OrderPlaced` … `OrderExpired` (lines with unit prices, total, actor).
-- `order.paid` → `payment.confirmed`; `payment.refund_requested` → `PaymentRefundRequested`;
-  `order.refunded` → `payment.refunded`.
-- `order.delivery_at_risk` / `order.delivery_risk_cleared` → `order.at_risk` (at_risk true/false).
-- `order.stock_release_requested` (stock was reserved for an order that had already ended,
-  e.g. the buyer cancelled before `stock.reserved` arrived) → `order.cancelled` again, naming
-  the order's real state and reason `release-late-reservation`.
+- `order.paid` → `payment.confirmed`; `order.refund_requested` → `payment.refund_requested`;
+  `order.refunded` → `payment.refunded` (money facts live in the payment namespace and topic).
+- `order.delivery_risk_flagged` / `order.delivery_risk_cleared` → the same names on the wire.
+- `order.stock_release_requested` (stock was reserved for an order that had already ended, e.g.
+  the buyer cancelled, or the reservation deadline passed, before `stock.reserved` arrived) →
+  the same name on the wire, with the order's real state and lines.
 
 Stock contract with the listings service: listings releases whatever it holds for an order on
-`order.cancelled`, `order.declined` and `order.expired`, and releasing an order it holds
-nothing for is a no-op. Because `order.placed` and `order.cancelled` share the order-id key,
-listings always sees them in order, so a cancel normally releases by itself; the repeated
-`order.cancelled` is the safety net for a reservation the orders service learns of late.
+`order.cancelled`, `order.declined`, `order.expired`, `order.rejected` (a reservation deadline)
+and `order.stock_release_requested`, and releasing an order it holds nothing for is a no-op.
+Because all of them share the order-id key with `order.placed`, listings sees them in order.
+
+The producer name is the service's own (`settings.service_name`), given once at wiring.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, Final
 
 from lumbung_shared.events import Envelope, EventPayload, new_event
@@ -31,7 +33,6 @@ from lumbung_shared.observability import correlation_id
 from lumbung_orders.domain.events import OrderEvent, OrderEventName
 from lumbung_orders.domain.order import Order
 
-PRODUCER: Final = "orders"
 LATE_RESERVATION_REASON: Final = "release-late-reservation"
 
 _STATE_EVENTS: Final[dict[OrderEventName, type[wire.OrderEvent]]] = {
@@ -48,17 +49,23 @@ _STATE_EVENTS: Final[dict[OrderEventName, type[wire.OrderEvent]]] = {
 }
 
 
-def envelopes(order: Order, events: Sequence[OrderEvent]) -> list[Envelope[Any]]:
-    """Wrap each domain event as its wire event, keyed by the order id, ready for the outbox."""
-    return [
-        new_event(
-            payload_for(order, event),
-            producer=PRODUCER,
-            correlation_id=correlation_id(),
-            key=order.order_id,
-        )
-        for event in events
-    ]
+@dataclass(frozen=True)
+class OrderWire:
+    """Wraps an order's domain events in envelopes signed with this service's name."""
+
+    producer: str
+
+    def envelopes(self, order: Order, events: Sequence[OrderEvent]) -> list[Envelope[Any]]:
+        """Each domain event as its wire event, keyed by the order id, ready for the outbox."""
+        return [
+            new_event(
+                payload_for(order, event),
+                producer=self.producer,
+                correlation_id=correlation_id(),
+                key=order.order_id,
+            )
+            for event in events
+        ]
 
 
 def payload_for(order: Order, event: OrderEvent) -> EventPayload:
@@ -81,7 +88,10 @@ def _order_payload(
         "previous_state": data.get("previous_state"),
         "lines": [
             wire.OrderLine(
-                listing_id=line.listing_id, quantity=line.quantity, unit_price=line.price_per_unit
+                listing_id=line.listing_id,
+                quantity=line.quantity,
+                unit_price=line.price_per_unit,
+                listing_version=line.listing_version,
             )
             for line in order.lines
         ],
@@ -93,7 +103,9 @@ def _order_payload(
 
 
 def _late_release(order: Order, event: OrderEvent) -> EventPayload:
-    return _order_payload(wire.OrderCancelled, order, event, reason=LATE_RESERVATION_REASON)
+    return _order_payload(
+        wire.OrderStockReleaseRequested, order, event, reason=LATE_RESERVATION_REASON
+    )
 
 
 def _payment(model: type[wire_payments.PaymentEvent]) -> Callable[[Order, OrderEvent], Any]:
@@ -109,14 +121,15 @@ def _payment(model: type[wire_payments.PaymentEvent]) -> Callable[[Order, OrderE
     return build
 
 
-def _risk(at_risk: bool) -> Callable[[Order, OrderEvent], EventPayload]:
+def _risk(
+    model: type[wire.DeliveryRiskEvent],
+) -> Callable[[Order, OrderEvent], EventPayload]:
     def build(order: Order, event: OrderEvent) -> EventPayload:
-        return wire.OrderAtRisk(
+        return model(
             order_id=order.order_id,
             buyer_id=order.buyer_id,
             seller_id=order.seller_id,
             alert_id=str(event.data["alert_id"]),
-            at_risk=at_risk,
         )
 
     return build
@@ -127,6 +140,6 @@ _OTHER: Final[dict[OrderEventName, Callable[[Order, OrderEvent], EventPayload]]]
     OrderEventName.PAID: _payment(wire_payments.PaymentConfirmed),
     OrderEventName.REFUND_REQUESTED: _payment(wire_payments.PaymentRefundRequested),
     OrderEventName.REFUNDED: _payment(wire_payments.PaymentRefunded),
-    OrderEventName.DELIVERY_AT_RISK: _risk(True),
-    OrderEventName.DELIVERY_RISK_CLEARED: _risk(False),
+    OrderEventName.DELIVERY_RISK_FLAGGED: _risk(wire.OrderDeliveryRiskFlagged),
+    OrderEventName.DELIVERY_RISK_CLEARED: _risk(wire.OrderDeliveryRiskCleared),
 }

@@ -112,12 +112,9 @@ class OrderRepository:
         return StoredOrder(order, stored.version + 1, now)
 
     async def lapsed_ids(self, now: datetime, limit: int) -> list[str]:
-        """Reserved orders whose confirmation deadline has passed, oldest first."""
-        cursor = (
-            self._collection.find({"state": "reserved", "expires_at": {"$lte": now}}, {"_id": 1})
-            .sort("expires_at", ASCENDING)
-            .limit(limit)
-        )
+        """Pending or reserved orders whose current deadline has passed, oldest first."""
+        query = {"state": {"$in": _LAPSING}, "expires_at": {"$lte": now}}
+        cursor = self._collection.find(query, {"_id": 1}).sort("expires_at", ASCENDING).limit(limit)
         return [doc["_id"] async for doc in cursor]
 
     async def catch_orders_in(
@@ -196,5 +193,7 @@ class OrderListing:
         return query
 
 
+_LAPSING: Final = [OrderState.PENDING.value, OrderState.RESERVED.value]
+"""States with a deadline: the stock decision (pending) and the seller's confirmation."""
 _READ_PROJECTION: Final[Document] = {"outbox": 0}
 """Reads never need the outbox entries (full event bodies)."""

@@ -1,6 +1,9 @@
-"""Expiring reserved orders the seller did not confirm in time, so their stock goes back.
+"""Ending orders whose current step got no answer in time, so no order waits for ever.
 
-Every pass asks the database what is due (`expires_at` is stored on each reserved order), so a
+A pending order without a stock decision by its reservation deadline is rejected (`timeout`),
+and its `order.rejected` makes listings release anything it may hold; a reserved order the
+seller did not confirm in time expires, and its stock goes back.
+Every pass asks the database what is due (`expires_at` is stored on each such order), so a
 restart loses nothing and several replicas may sweep at once: each expiry is the same
 version-guarded change as any other, and a replica that loses the race finds the order no
 longer reserved.
@@ -23,7 +26,7 @@ SWEEP_BATCH: Final = 200
 
 
 async def expire_reservations(orders: OrderRepository, changes: OrderChanges, now: datetime) -> int:
-    """Expire every reserved order whose deadline passed by `now`; returns how many."""
+    """End every pending or reserved order whose deadline passed by `now`; returns how many."""
     expired = 0
     for order_id in await orders.lapsed_ids(now, SWEEP_BATCH):
         try:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from lumbung_shared.cursors import InvalidCursorError, decode_cursor, encode_cursor
-from lumbung_shared.errors import DomainError, Message, NotFoundError
+from lumbung_shared.errors import NotFoundError
 from lumbung_shared.identity import Identity, Role
 
 from lumbung_orders.domain.access import may_see
@@ -79,15 +79,11 @@ def _encode(listing: OrderListing, last: StoredOrder) -> str:
 
 
 def _decode(cursor: str, field: str) -> PageKey:
-    """The cursor's sort key; 422 when it is not one of ours or from another sort order."""
+    """The cursor's sort key; the shared 400 when it is not one of ours or another sort's."""
+    raw = decode_cursor(cursor)
     try:
-        raw = decode_cursor(cursor)
         if raw["f"] != field:
             raise ValueError("cursor from another listing order")
         return PageKey(datetime.fromisoformat(raw["t"]), str(raw["i"]))
-    except (InvalidCursorError, ValueError, KeyError, TypeError) as exc:
-        raise DomainError(
-            code="invalid-cursor",
-            message=Message(id="Kursor halaman tidak valid.", en="The page cursor is not valid."),
-            status=422,
-        ) from exc
+    except (ValueError, KeyError, TypeError):
+        raise InvalidCursorError from None

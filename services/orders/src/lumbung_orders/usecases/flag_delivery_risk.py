@@ -6,7 +6,8 @@ the listing snapshot at checkout and kept on the order line) is among the alert'
 alerts flag; an update that no longer covers an order clears it; a cancelled alert clears its
 own flag and those of the alerts it references (CAP `references`). Alerts in force are also
 remembered, so checkout flags a catch order placed while one is active. Every flag or clear is
-an idempotent guarded change emitting `order.at_risk` only when the order's flag actually turns.
+an idempotent guarded change emitting `order.delivery_risk_flagged` or
+`order.delivery_risk_cleared` only when the order's flag actually turns.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from lumbung_orders.domain.access import may_see
 from lumbung_orders.domain.events import OrderEvent
 from lumbung_orders.domain.order import Order
 from lumbung_orders.domain.stored_order import StoredOrder
-from lumbung_orders.messaging.wire import envelopes
+from lumbung_orders.messaging.wire import OrderWire
 from lumbung_orders.storage.orders import OrderRepository
 
 log = logging.getLogger(__name__)
@@ -35,8 +35,9 @@ Decision = Callable[[Order], list[OrderEvent]]
 class OrderChanges:
     """The one way orders change: decide on the fresh order, write it and its events guarded."""
 
-    def __init__(self, repository: OrderRepository) -> None:
+    def __init__(self, repository: OrderRepository, wire: OrderWire) -> None:
         self._orders = repository
+        self._wire = wire
 
     async def change(
         self, order_id: str, decide: Decision, identity: Identity | None = None
@@ -48,7 +49,7 @@ class OrderChanges:
             events = decide(order)
             if not events and order == stored.order:
                 return stored
-            saved = await self._orders.save(stored, order, envelopes(order, events))
+            saved = await self._orders.save(stored, order, self._wire.envelopes(order, events))
             if saved is not None:
                 return saved
             log.info("order changed concurrently; deciding again", extra={"order_id": order_id})
@@ -60,6 +61,16 @@ class OrderChanges:
         if stored is None or (identity is not None and not may_see(identity, stored.order)):
             raise NotFoundError("Pesanan", "Order")
         return stored
+
+
+async def change_for(
+    changes: OrderChanges, order_id: str, decide: Decision, caller: Identity
+) -> StoredOrder:
+    """`OrderChanges.change` for a person's request: a hopeless race is a 409 to retry."""
+    try:
+        return await changes.change(order_id, decide, caller)
+    except TransientError as exc:
+        raise BUSY from exc
 
 
 BUSY: Final = ConflictError(

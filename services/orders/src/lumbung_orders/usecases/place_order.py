@@ -4,17 +4,24 @@
    another body → 422.
 2. A new key: price the cart from the listing snapshots (errors are answered, not recorded, so
    a retry after the snapshot arrived can succeed), plan one order per seller with fresh ids,
+   each with its reservation deadline,
    and insert the key record holding that plan. Losing that insert to a concurrent retry means
    the winner's plan is used instead of ours.
    A catch order placed while a sea alert covers its origin is flagged at risk in its plan.
+   A listing created a moment ago may not have reached the snapshots yet (its `listing.created`
+   is still on its way): checkout waits for it, up to `listing_wait` seconds, instead of
+   answering "not found" for a listing whose 201 the seller already has. A listing the
+   snapshots know is hidden is refused at once, as before.
 3. Insert the planned orders (idempotent by `_id`), then store the answer in the key record.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 from lumbung_shared.mongo import Document
@@ -25,7 +32,7 @@ from lumbung_orders.domain.idempotency import IdempotencyRecord, check_replay, r
 from lumbung_orders.domain.order import Order
 from lumbung_orders.domain.pricing import ListingSnapshot, PlaceOrderRequest, price_order
 from lumbung_orders.domain.stored_order import StoredOrder
-from lumbung_orders.messaging.wire import envelopes
+from lumbung_orders.messaging.wire import OrderWire
 from lumbung_orders.storage.idempotency import IdempotencyRepository, record_id
 from lumbung_orders.storage.listing_snapshots import ListingSnapshotRepository
 from lumbung_orders.storage.orders import (
@@ -36,6 +43,8 @@ from lumbung_orders.storage.orders import (
 from lumbung_orders.storage.sea_alerts import ActiveSeaAlerts
 
 PLACED_STATUS = 202
+LISTING_POLL_SECONDS = 0.1
+"""How often checkout looks again for a listing not in the snapshots yet."""
 
 Render = Callable[[StoredOrder], Document]
 """How an order is shown to the buyer; stored as the answer every retry gets back."""
@@ -55,13 +64,20 @@ class PlaceOrder:
 
     def __init__(
         self,
+        *,
         orders: OrderRepository,
         keys: IdempotencyRepository,
         snapshots: ListingSnapshotRepository,
         alerts: ActiveSeaAlerts,
         render: Render,
+        wire: OrderWire,
+        decide_within: timedelta,
+        listing_wait: float = 0.0,
     ) -> None:
         self._orders = orders
+        self._wire = wire
+        self._decide_within = decide_within
+        self._listing_wait = listing_wait
         self._keys = keys
         self._snapshots = snapshots
         self._alerts = alerts
@@ -90,8 +106,7 @@ class PlaceOrder:
 
     async def _plan(self, buyer_id: str, request: PlaceOrderRequest) -> list[Document]:
         """Price the cart and build each seller's order document with its `order.placed`."""
-        ids = [line.listing_id for line in request.lines]
-        found = await self._snapshots.many(ids)
+        found = await self._snapshots_of([line.listing_id for line in request.lines])
         snapshots = {
             listing_id: ListingSnapshot.model_validate({**doc, "listing_id": listing_id})
             for listing_id, doc in found.items()
@@ -100,11 +115,25 @@ class PlaceOrder:
         plan = []
         for priced in price_order(request, snapshots, buyer_id=buyer_id):
             order, events = Order.place(
-                order_id=str(uuid4()), buyer_id=buyer_id, priced=priced, request=request, at=now
+                order_id=str(uuid4()),
+                buyer_id=buyer_id,
+                priced=priced,
+                request=request,
+                at=now,
+                decide_within=self._decide_within,
             )
             events += await self._flag_if_alerted(order, now)
-            plan.append(self._orders.new_document(order, envelopes(order, events), now))
+            plan.append(self._orders.new_document(order, self._wire.envelopes(order, events), now))
         return plan
+
+    async def _snapshots_of(self, ids: list[str]) -> dict[str, Document]:
+        """The snapshots of `ids`, waiting a bounded while for any not copied yet."""
+        deadline = time.monotonic() + self._listing_wait
+        found = await self._snapshots.many(ids)
+        while len(found) < len(set(ids)) and time.monotonic() < deadline:
+            await asyncio.sleep(LISTING_POLL_SECONDS)
+            found = await self._snapshots.many(ids)
+        return found
 
     async def _flag_if_alerted(self, order: Order, now: datetime) -> list[OrderEvent]:
         """A catch order placed while a sea alert covers its origin is at risk from the start."""
