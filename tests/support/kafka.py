@@ -44,8 +44,9 @@ def event(payload: EventPayload, key: str, producer: str = "test") -> Envelope[A
 class EventTap:
     """Records what arrives on topics from the moment it is opened."""
 
-    def __init__(self, consumer: AIOKafkaConsumer) -> None:
+    def __init__(self, consumer: AIOKafkaConsumer, raw: bool = False) -> None:
         self._consumer = consumer
+        self._decode: Callable[[Any], Any] = (lambda m: m) if raw else _decode
         self.records: list[Any] = []
 
     async def wait_for(self, match: Callable[[Any], bool], within: float = 45.0) -> Any:
@@ -56,7 +57,7 @@ class EventTap:
                 return record
         while time.monotonic() < deadline:
             batch = await self._consumer.getmany(timeout_ms=200)
-            fresh = [_decode(m) for messages in batch.values() for m in messages]
+            fresh = [self._decode(m) for messages in batch.values() for m in messages]
             self.records.extend(fresh)  # keep the whole batch for later waits
             for item in fresh:
                 if match(item):
@@ -69,7 +70,7 @@ class EventTap:
         while time.monotonic() < deadline:
             batch = await self._consumer.getmany(timeout_ms=200)
             for messages in batch.values():
-                self.records.extend(_decode(m) for m in messages)
+                self.records.extend(self._decode(m) for m in messages)
         return [r for r in self.records if isinstance(r, Envelope)]
 
 
@@ -81,8 +82,11 @@ def _decode(message: Any) -> Any:
 
 
 @asynccontextmanager
-async def tap(stack: Stack, *topics: Topic) -> AsyncIterator[EventTap]:
-    """Watch topics from their current end (only what happens after opening is seen)."""
+async def tap(stack: Stack, *topics: Topic, raw: bool = False) -> AsyncIterator[EventTap]:
+    """Watch topics from their current end (only what happens after opening is seen).
+
+    `raw`: keep every record as the ConsumerRecord (headers included), even a decodable one.
+    """
     consumer = AIOKafkaConsumer(
         *[str(t) for t in topics],
         bootstrap_servers=stack.kafka.bootstrap,
@@ -93,7 +97,7 @@ async def tap(stack: Stack, *topics: Topic) -> AsyncIterator[EventTap]:
     await consumer.start()
     try:
         await _wait_for_assignment(consumer)
-        yield EventTap(consumer)
+        yield EventTap(consumer, raw)
     finally:
         await consumer.stop()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,8 @@ log = logging.getLogger(__name__)
 OUTBOX = "outbox"
 PENDING = "outbox_pending"
 LEASE = "outbox_lease_until"
+"""The lease, a sub-document {until, owner, instance}, under the field name it had as a bare date,
+so every service's projection already hides it."""
 MAX_BACKOFF_SECONDS = 10.0
 
 Notify = Callable[[Any], None]
@@ -77,16 +80,23 @@ class OutboxRelay:
     ~270 ms at 3,000 documents, index or not), too slow for every write.
 
     Several replicas may run: a short lease on the document keeps two relays from publishing
-    the same outbox at once (and a crashed relay's lease simply runs out).
+    the same outbox at once (and a crashed relay's lease simply runs out). The lease names its
+    owner (a token for this relay's life) and its `instance`: only the owner releases it, and
+    a relay restarted under the same stable instance takes back its previous life's leases at
+    once (its start-up scan), instead of waiting them out. Without an instance (tests, tools)
+    a relay is its own instance and takes nothing back. A relay drains one document at a time,
+    so a lease of its instance found at claim time is never one it is still working on.
     """
 
     def __init__(
         self,
         collections: Sequence[AsyncCollection[dict[str, Any]]],
         publish: Publish,
+        *,
         poll_seconds: float = 0.5,
         lease_seconds: float = 30.0,
         full_scan_seconds: float = 30.0,
+        instance: str | None = None,
     ) -> None:
         self._collections = {c.full_name: c for c in collections}
         self._publish = publish
@@ -96,6 +106,8 @@ class OutboxRelay:
         self._next_full_scan = 0.0
         self._hints: dict[str, set[Any]] = defaultdict(set)
         self._wake = asyncio.Event()
+        self._owner = uuid.uuid4().hex
+        self._instance = instance or f"relay-{self._owner}"
 
     def watch(self, collection: AsyncCollection[dict[str, Any]]) -> Notify:
         """Relay this collection's outboxes; call the returned function with a written `_id`."""
@@ -149,9 +161,12 @@ class OutboxRelay:
         return total
 
     async def _drain_all(self) -> int:
+        """Every pending outbox, each document at most once per pass (new events: next pass)."""
         total = 0
         for collection in list(self._collections.values()):
-            while (doc := await self._claim(collection, {})) is not None:
+            done: list[Any] = []
+            while (doc := await self._claim(collection, {"_id": {"$nin": done}})) is not None:
+                done.append(doc["_id"])
                 total += await self._publish_document(collection, doc)
         return total
 
@@ -163,9 +178,23 @@ class OutboxRelay:
             {
                 **where,
                 PENDING: {"$gt": 0},
-                "$or": [{LEASE: {"$exists": False}}, {LEASE: {"$lt": now}}],
+                "$or": [
+                    # No lease, or a bare date left by an older relay (taken over at once: at
+                    # worst one repeated publish during an upgrade, which consumers drop).
+                    {f"{LEASE}.until": {"$exists": False}},
+                    {f"{LEASE}.until": {"$lt": now}},
+                    {f"{LEASE}.instance": self._instance},  # ours, from a previous life
+                ],
             },
-            {"$set": {LEASE: now + self._lease}},
+            {
+                "$set": {
+                    LEASE: {
+                        "until": now + self._lease,
+                        "owner": self._owner,
+                        "instance": self._instance,
+                    }
+                }
+            },
             return_document=ReturnDocument.AFTER,
         )
 
@@ -174,6 +203,7 @@ class OutboxRelay:
     ) -> int:
         published = 0
         try:
+            await self._heal_counter(collection, doc)
             for entry in doc.get(OUTBOX, []):
                 await self._publish(entry)
                 # Pull the whole entry: FerretDB matches `$pull` conditions by equality only,
@@ -184,5 +214,29 @@ class OutboxRelay:
                 )
                 published += 1
         finally:
-            await collection.update_one({"_id": doc["_id"]}, {"$unset": {LEASE: ""}})
+            # Only our own lease: if ours ran out and another relay holds it now, it stays.
+            await collection.update_one(
+                {"_id": doc["_id"], f"{LEASE}.owner": self._owner}, {"$unset": {LEASE: ""}}
+            )
         return published
+
+    @staticmethod
+    async def _heal_counter(
+        collection: AsyncCollection[dict[str, Any]], doc: dict[str, Any]
+    ) -> None:
+        """Bring `outbox_pending` back to the outbox's real length if the two drifted apart.
+
+        By how far they differ in the claimed snapshot, as an `$inc`: a writer's push and its
+        `$inc` land together, so a push after the claim keeps counting and is not overwritten.
+        """
+        drift = int(doc.get(PENDING, 0)) - len(doc.get(OUTBOX, []))
+        if drift != 0:
+            log.warning(
+                "outbox counter drift healed",
+                extra={
+                    "collection": collection.full_name,
+                    "doc_id": str(doc["_id"]),
+                    "drift": drift,
+                },
+            )
+            await collection.update_one({"_id": doc["_id"]}, {"$inc": {PENDING: -drift}})

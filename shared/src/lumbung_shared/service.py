@@ -20,13 +20,22 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from lumbung_shared.asyncapi import build_asyncapi
+from lumbung_shared.dead_letters import DeadLetters, ReplayDeadLetter
 from lumbung_shared.events import Topic
 from lumbung_shared.inbox import ProcessedEvents
-from lumbung_shared.kafka import EventConsumer, EventHandler, make_broker, outbox_publisher
+from lumbung_shared.kafka import (
+    EventConsumer,
+    EventHandler,
+    dead_letter_publisher,
+    make_broker,
+    outbox_publisher,
+)
 from lumbung_shared.mongo import Document, make_mongo_client, mongo_ready
 from lumbung_shared.observability import configure_logging
 from lumbung_shared.outbox import OutboxRelay
+from lumbung_shared.redelivery import DeliveryPolicy
 from lumbung_shared.settings import ServiceSettings
+from lumbung_shared.web import dead_letters as dead_letters_api
 from lumbung_shared.web import health
 from lumbung_shared.web.guards import SecurityHeadersMiddleware
 from lumbung_shared.web.middleware import CorrelationMiddleware
@@ -54,6 +63,7 @@ class Runtime(Generic[SettingsT]):
     broker: KafkaBroker
     relay: OutboxRelay
     inbox: ProcessedEvents
+    dead_letters: DeadLetters
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     consumers: list[EventConsumer] = field(default_factory=list)
 
@@ -66,7 +76,9 @@ class Runtime(Generic[SettingsT]):
             handlers=handlers,
             inbox=self.inbox,
             broker=self.broker,
-            max_attempts=self.settings.consumer_max_attempts,
+            policy=DeliveryPolicy.from_settings(self.settings),
+            dead_letters=self.dead_letters,
+            instance=self.settings.instance if self.settings.kafka_static_membership else None,
         )
         consumer.subscribe(topics)
         self.consumers.append(consumer)
@@ -120,12 +132,16 @@ def _lifespan(settings: SettingsT, setup: Setup[SettingsT]) -> Callable[[FastAPI
             [],
             outbox_publisher(broker),
             poll_seconds=settings.outbox_poll_seconds,
+            lease_seconds=settings.outbox_lease_seconds,
             full_scan_seconds=settings.outbox_full_scan_seconds,
+            instance=settings.instance,
         )
+        letters = DeadLetters(db.dead_letters)
         runtime = Runtime[SettingsT](
-            settings, mongo, db, broker, relay, ProcessedEvents(db.processed_events)
+            settings, mongo, db, broker, relay, ProcessedEvents(db.processed_events), letters
         )
         await retry_until_up("mongo", lambda: _ping(mongo))
+        await letters.ensure_indexes()
         state = await setup(runtime)
         await retry_until_up("kafka", broker.start)
         app.state.readiness_checks = {
@@ -137,7 +153,15 @@ def _lifespan(settings: SettingsT, setup: Setup[SettingsT]) -> Callable[[FastAPI
             tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
         try:
             legacy = dict(state) if isinstance(state, Mapping) else {}
-            yield {**legacy, "runtime": runtime, SERVICE_STATE: state}
+            yield {
+                **legacy,
+                "runtime": runtime,
+                SERVICE_STATE: state,
+                dead_letters_api.LETTERS_STATE: letters,
+                dead_letters_api.REPLAY_STATE: ReplayDeadLetter(
+                    letters, dead_letter_publisher(broker)
+                ),
+            }
         finally:
             for task in tasks:
                 task.cancel()
@@ -180,6 +204,9 @@ def create_service_app(
 ) -> FastAPI:
     """The FastAPI app of one service, with health, problem+json errors and correlation ids.
 
+    Every service also answers its admins' `/v1/admin/dead-letters` (see
+    `lumbung_shared.web.dead_letters`): its consumers record there what they give up on.
+
     `sends` lists the event types the service emits, for its AsyncAPI document.
     """
     configure_logging(settings.service_name, settings.log_level)
@@ -197,6 +224,7 @@ def create_service_app(
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
     app.include_router(_asyncapi_router(settings.service_name, sends))
+    app.include_router(dead_letters_api.router)
     for router in routers:
         app.include_router(router)
     return app

@@ -10,6 +10,7 @@ input value, which for a key means printing the secret into the logs.
 
 from __future__ import annotations
 
+import socket
 from typing import TypeVar
 
 from pydantic import Field, SecretStr, ValidationError
@@ -49,10 +50,67 @@ class ServiceSettings(BaseSettings):
     outbox_full_scan_seconds: float = Field(
         default=30.0, gt=0, title="How often the relay looks for outboxes it was not told about"
     )
+    outbox_lease_seconds: float = Field(
+        default=30.0, gt=0, title="How long a relay holds an outbox it is publishing"
+    )
+    instance_id: str = Field(
+        default="",
+        max_length=200,
+        pattern=r"^[A-Za-z0-9._@:-]*$",
+        title="This replica's stable name; empty: <service>@<hostname> (see `instance`)",
+    )
+    kafka_static_membership: bool = Field(
+        default=True,
+        title="Join consumer groups as `instance` (KIP-345), so a restart gets its partitions back",
+    )
+    # Redelivery: lumbung_shared.redelivery explains the bound these defaults add up to.
     consumer_max_attempts: int = Field(
         default=5, ge=1, title="Attempts for a transiently failing event before it is redelivered"
     )
+    consumer_retry_delay_seconds: float = Field(
+        default=0.2, gt=0, title="Pause after the first failed attempt (doubles, at most 2 s)"
+    )
+    consumer_non_transient_attempts: int = Field(
+        default=3, ge=1, title="Attempts for an event failing with a non-transient error"
+    )
+    consumer_max_deliveries: int = Field(
+        default=5,
+        ge=1,
+        title="Deliveries of a transiently failing event before it is dead-lettered",
+    )
+    consumer_redelivery_window_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        title="Time after its first delivery when a failing event is dead-lettered",
+    )
+    consumer_redelivery_delay_seconds: float = Field(
+        default=0.5, gt=0, title="Pause before the first redelivery (doubles, at most 4 s)"
+    )
+    consumer_attempt_timeout_seconds: float = Field(
+        default=10.0, gt=0, title="Longest one handler attempt (and one dead-letter write) may take"
+    )
     log_level: str = Field(default="INFO", title="Log level")
+
+    @property
+    def instance(self) -> str:
+        """Who this process is, the same after a restart on the same host or pod.
+
+        It names the outbox leases this process takes and its Kafka static membership, so a
+        restarted process takes both back at once instead of waiting for them to time out.
+        The default `<service>@<hostname>` fits one process per host or container: in
+        Kubernetes the hostname is the pod name, which survives a container restart (crash,
+        OOM kill, failed liveness probe) but not a new pod; a rollout's new pods start fresh
+        and the old pods' leases run out (`outbox_lease_seconds`). Two live processes must
+        never share it (they would take each other's leases, and Kafka would fence one): run
+        several workers on one host only with `<PREFIX>_INSTANCE_ID` set per worker, e.g.
+        from a StatefulSet pod name.
+
+        Static membership (`kafka_static_membership`) has a price where names change: a static
+        member does not leave its groups on shutdown, so when a Deployment rollout replaces a
+        pod, that pod's partitions wait one session timeout (10 s) before they are reassigned.
+        Turn it off where rollouts matter more than crash restarts.
+        """
+        return self.instance_id or f"{self.service_name}@{socket.gethostname()}"
 
 
 def settings_errors(cls: type[BaseSettings], error: ValidationError) -> list[str]:

@@ -1,9 +1,10 @@
-"""The outbox relay on the real Mongo-wire store (FerretDB): order, removal, leases."""
+"""The outbox relay on the real Mongo-wire store (FerretDB): order, removal, leases, drift."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -128,3 +129,85 @@ class TestOutboxRelay:
             set(left.published + right.published)
         )
         assert len(left.published) + len(right.published) == 10
+
+
+class TestCounterDrift:
+    async def test_a_counter_above_the_outbox_is_healed_and_not_claimed_for_ever(
+        self, collection: Collection
+    ) -> None:
+        event = reserved("o-d")
+        await collection.insert_one({"_id": "o-d", **outbox_fields(event)})
+        await collection.update_one({"_id": "o-d"}, {"$inc": {"outbox_pending": 3}})
+        await collection.insert_one({"_id": "o-empty", "outbox": [], "outbox_pending": 2})
+        recorder = Recorder()
+
+        published = await asyncio.wait_for(OutboxRelay([collection], recorder).drain(), 10)
+
+        assert published == 1
+        assert recorder.published == [str(event.event_id)]
+        for doc_id in ("o-d", "o-empty"):
+            doc = await collection.find_one({"_id": doc_id})
+            assert doc is not None
+            assert (doc["outbox"], doc["outbox_pending"]) == ([], 0)
+        assert await OutboxRelay([collection], Recorder()).drain() == 0
+
+
+class TestLeaseOwner:
+    async def test_a_relay_releases_only_its_own_lease(self, collection: Collection) -> None:
+        """The first relay's lease ran out mid-publish and a second relay took the document."""
+        await collection.insert_one({"_id": "o-l", **outbox_fields(reserved("o-l"))})
+        second_owner = {"until": datetime.now(UTC) + timedelta(seconds=30), "owner": "other"}
+
+        class LeaseLost(Recorder):
+            async def __call__(self, entry: dict[str, Any]) -> None:
+                await collection.update_one(
+                    {"_id": "o-l"},
+                    {"$set": {"outbox_lease_until": {**second_owner, "instance": "relay-2"}}},
+                )
+                await super().__call__(entry)
+
+        await OutboxRelay([collection], LeaseLost(), lease_seconds=0.01).drain()
+
+        doc = await collection.find_one({"_id": "o-l"})
+        assert doc is not None
+        assert doc["outbox_lease_until"]["owner"] == "other"
+
+    async def test_a_live_lease_of_another_instance_is_not_taken(
+        self, collection: Collection
+    ) -> None:
+        await collection.insert_one({"_id": "o-o", **outbox_fields(reserved("o-o"))})
+        first = OutboxRelay([collection], Recorder(), instance="orders@host-a")
+        claimed = await first._claim(collection, {"_id": "o-o"})
+        assert claimed is not None
+
+        recorder = Recorder()
+        assert await OutboxRelay([collection], recorder, instance="orders@host-b").drain() == 0
+        assert recorder.published == []
+
+    async def test_a_restarted_instance_takes_back_its_previous_lives_leases_at_once(
+        self, collection: Collection
+    ) -> None:
+        event = reserved("o-r")
+        await collection.insert_one({"_id": "o-r", **outbox_fields(event)})
+        dead = OutboxRelay([collection], Recorder(), instance="orders@host-a")
+        assert await dead._claim(collection, {"_id": "o-r"}) is not None  # then SIGKILL
+
+        recorder = Recorder()
+        restarted = OutboxRelay([collection], recorder, instance="orders@host-a")
+        assert await restarted.drain() == 1  # the start-up scan, 30 s before the lease ends
+        assert recorder.published == [str(event.event_id)]
+        doc = await collection.find_one({"_id": "o-r"})
+        assert doc is not None
+        assert "outbox_lease_until" not in doc
+
+    async def test_a_bare_date_lease_of_an_older_relay_is_taken_over(
+        self, collection: Collection
+    ) -> None:
+        await collection.insert_one(
+            {
+                "_id": "o-b",
+                **outbox_fields(reserved("o-b")),
+                "outbox_lease_until": datetime.now(UTC) - timedelta(seconds=1),
+            }
+        )
+        assert await OutboxRelay([collection], Recorder()).drain() == 1

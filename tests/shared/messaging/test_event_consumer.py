@@ -14,6 +14,7 @@ from faststream.kafka.annotations import KafkaMessage
 from lumbung_shared.events import Envelope, Topic, new_event
 from lumbung_shared.events.stock import StockRejected
 from lumbung_shared.kafka import EventConsumer, TransientError
+from lumbung_shared.redelivery import DeliveryPolicy
 
 
 class MemoryInbox:
@@ -46,8 +47,7 @@ class Harness:
             handlers={"stock.rejected": handler},
             inbox=self.inbox,
             broker=self.broker,
-            max_attempts=3,
-            base_delay=0.001,
+            policy=DeliveryPolicy(attempts=3, retry_delay=0.001),
         ).subscribe([Topic.STOCK_EVENTS])
 
         @self.broker.subscriber(str(Topic.DEAD_LETTER))
