@@ -175,12 +175,8 @@ def is_row_id(value: object, *, empty: bool = False) -> bool:
 
 
 def bad_cursor() -> DomainError:
-    """The 422 for a cursor that we did not issue for this listing order."""
-    return invalid(
-        "invalid-cursor",
-        "Penanda halaman tidak valid; muat ulang daftar dari awal.",
-        "The page cursor is invalid; reload the list from the start.",
-    )
+    """The shared 422 for a cursor that we did not issue for this listing order."""
+    return InvalidCursorError()
 
 
 def page_size(requested: int | None) -> int:

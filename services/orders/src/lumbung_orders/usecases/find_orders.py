@@ -79,7 +79,7 @@ def _encode(listing: OrderListing, last: StoredOrder) -> str:
 
 
 def _decode(cursor: str, field: str) -> PageKey:
-    """The cursor's sort key; the shared 400 when it is not one of ours or another sort's."""
+    """The cursor's sort key; the shared 422 when it is not one of ours or another sort's."""
     raw = decode_cursor(cursor)
     try:
         if raw["f"] != field:

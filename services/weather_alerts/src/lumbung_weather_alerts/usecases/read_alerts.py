@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lumbung_shared.cursors import InvalidCursorError, decode_cursor, encode_cursor
-from lumbung_shared.errors import DomainError, Message
 
 from lumbung_weather_alerts.domain.alert_chain import Chain
 from lumbung_weather_alerts.domain.alert_query import AlertQuery, PageKey
@@ -72,10 +71,5 @@ def _decode(cursor: str) -> PageKey:
         if not isinstance(chain_id, str) or moment.tzinfo is None:
             raise ValueError("bad cursor")
     except (InvalidCursorError, ValueError, KeyError, TypeError) as exc:
-        raise DomainError(
-            code="invalid-cursor",
-            message=Message(id="Kursor halaman tidak valid.", en="Invalid page cursor."),
-            status=422,
-            extra={"field": "cursor"},
-        ) from exc
+        raise InvalidCursorError from exc
     return PageKey(moment, chain_id)
