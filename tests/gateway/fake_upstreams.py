@@ -104,10 +104,11 @@ async def fake_gateway(
     *,
     order_burst: float = 10,
     store_check: Check = _store_fine,
+    breaker_cooldown: float = 30,
 ) -> AsyncIterator[FakeGateway]:
     """The gateway's health, dead-letter and proxy routes in front of fake services."""
     services = {name: FakeService(name, (handlers or {}).get(name, answer_ok)) for name in SERVICES}
-    policy = BreakerPolicy(consecutive_failures=3, cooldown=30)
+    policy = BreakerPolicy(consecutive_failures=3, cooldown=breaker_cooldown)
     upstreams = Upstreams(
         {
             name: Upstream(

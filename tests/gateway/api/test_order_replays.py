@@ -72,3 +72,56 @@ class TestReplaysAreFree:
         assert [a.status_code for a in answers] == [202] * BURST + [429, 429]
         assert answers[-1].json()["type"].endswith("/rate-limited")
         assert placed == BURST  # the refused ones never reached the service
+
+
+class TestRetriesAfterAnOutageAreFree:
+    async def test_retries_while_orders_is_away_keep_the_budget(self) -> None:
+        outage = {"on": True}
+        place = _orders_service()
+
+        def away_then_back(request: httpx.Request) -> httpx.Response:
+            if outage["on"]:
+                raise httpx.ConnectError("connection refused", request=request)
+            return place(request)
+
+        gateway_of = fake_gateway({"orders": away_then_back}, order_burst=BURST, breaker_cooldown=0)
+        async with gateway_of as gateway:
+            buyer = gateway.bearer("buyer")
+            # Twice the burst in retries, each a refused connection (no cooldown: every one is
+            # let through as the breaker's trial); none placed an order.
+            during = [
+                await gateway.client.post(
+                    "/v1/orders", json={}, headers={**buyer, "Idempotency-Key": "k-1"}
+                )
+                for _ in range(2 * BURST)
+            ]
+            outage["on"] = False
+            after = await gateway.client.post(
+                "/v1/orders", json={}, headers={**buyer, "Idempotency-Key": "k-1"}
+            )
+            new = [
+                await gateway.client.post(
+                    "/v1/orders", json={}, headers={**buyer, "Idempotency-Key": f"n-{i}"}
+                )
+                for i in range(BURST)
+            ]
+
+        assert [a.status_code for a in during] == [503] * (2 * BURST)
+        assert after.status_code == 202
+        # k-1 spent the one token it placed an order with; two new orders still fit.
+        assert [a.status_code for a in new] == [202, 202, 429]
+
+    async def test_a_503_from_orders_itself_keeps_the_budget(self) -> None:
+        def not_ready(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(503, json={"type": "about:blank", "status": 503})
+
+        async with fake_gateway({"orders": not_ready}, order_burst=BURST) as gateway:
+            buyer = gateway.bearer("buyer")
+            answers = [
+                await gateway.client.post(
+                    "/v1/orders", json={}, headers={**buyer, "Idempotency-Key": "k-1"}
+                )
+                for _ in range(2 * BURST)
+            ]
+
+        assert [a.status_code for a in answers] == [503] * (2 * BURST)

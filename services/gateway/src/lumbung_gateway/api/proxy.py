@@ -16,6 +16,7 @@ from lumbung_gateway.api.auth import Caller
 from lumbung_gateway.api.deps import BodyLimitsDep, ClientIp, MetricsDep, ThrottleDep, UpstreamsDep
 from lumbung_gateway.api.forwarding import Target, pass_on
 from lumbung_gateway.api.metrics import route_template
+from lumbung_gateway.domain.errors import UpstreamUnavailableError
 from lumbung_gateway.domain.rate_limit import LimitScope
 from lumbung_gateway.domain.upstreams import upstream_for
 from lumbung_gateway.usecases.throttle import Throttle
@@ -41,9 +42,14 @@ def _refund_replay(throttle: Throttle, bucket: str | None, response: Response) -
     The limiter is still keyed by account, not by idempotency key: a fresh key per request
     would give every request a fresh bucket, i.e. unlimited new orders. Only the orders
     service knows whether a key was seen with this body, so the token is spent before the
-    request goes out and returned when the answer says `Idempotent-Replayed: true`.
+    request goes out and returned when the answer says `Idempotent-Replayed: true`. A 503
+    (orders away or not ready) placed nothing either: the phone's retry after it must not be
+    the one that gets 429.
     """
-    if bucket is not None and response.headers.get(REPLAYED_HEADER, "").lower() == "true":
+    if bucket is None:
+        return
+    replayed = response.headers.get(REPLAYED_HEADER, "").lower() == "true"
+    if replayed or response.status_code == 503:
         throttle.refund(LimitScope.ORDER_PLACEMENT, bucket)
 
 
@@ -72,13 +78,21 @@ async def proxy(
     bucket = _order_bucket(request, identity, ip)
     if bucket is not None:
         throttle.spend(LimitScope.ORDER_PLACEMENT, bucket)
-    response = await pass_on(
-        request,
-        upstreams[name],
-        identity,
-        Target.as_sent(request),
-        limits=limits,
-        metrics=metrics,
-    )
+    try:
+        response = await pass_on(
+            request,
+            upstreams[name],
+            identity,
+            Target.as_sent(request),
+            limits=limits,
+            metrics=metrics,
+        )
+    except UpstreamUnavailableError:
+        # Circuit open or connection refused: the order was not placed. (A connection dropped
+        # after orders stored it is refunded too; the retry is then a replay, so at most one
+        # order per dropped connection goes unpriced — no caller can drop them at will.)
+        if bucket is not None:
+            throttle.refund(LimitScope.ORDER_PLACEMENT, bucket)
+        raise
     _refund_replay(throttle, bucket, response)
     return response
