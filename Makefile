@@ -4,7 +4,7 @@ UV := python3 -m uv
 PY := $(UV) run --locked --all-packages
 export PYTHONPATH := $(CURDIR)/deploy/local
 
-.PHONY: help install up down status infra test lint typecheck installs unit integration bench
+.PHONY: help install up down status infra test lint typecheck installs unit integration fault bench
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -40,11 +40,15 @@ unit: install ## tests that need no stack
 
 integration: install ## tests on a private real stack (Kafka + FerretDB + services)
 	@$(PY) python -m devstack prepare
-	@$(PY) pytest -m integration -q
+	@$(PY) pytest -m "integration and not fault" -q
 
 test: install lint typecheck installs ## everything CI runs: lint, types, unit and integration tests
 	@$(PY) python -m devstack prepare
 	@$(PY) pytest -q
+
+fault: install ## the fault test: 300+ orders while listings/orders are SIGKILLed 10x and Kafka once
+	@$(PY) python -m devstack prepare
+	@$(PY) pytest -m fault -q -s
 
 bench: install ## benchmarks (print figures; local stack on 127.0.0.1 only)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) python $$b || exit 1; done
