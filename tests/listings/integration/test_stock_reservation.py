@@ -197,6 +197,47 @@ class TestRejections:
         assert (await stored(stack, plenty["id"]))["reserved_orders"] == []
 
 
+class TestAnOrderPlacedBeforeOrdersKnewTheListing:
+    """Issue 12: no seller and no price on `order.placed`; listings decides and names them."""
+
+    async def test_is_reserved_at_the_current_price_and_the_listing_is_described(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        seller = Seller(stack, gateway)
+        listing = await seller.lists(shallots(quantity_available=10))
+        placed = order_placed(seller.id, [(listing["id"], 3)]).model_copy(
+            update={"seller_id": None, "total": None}
+        )
+        placed = placed.model_copy(
+            update={
+                "lines": [line.model_copy(update={"unit_price": None}) for line in placed.lines]
+            }
+        )
+        unknown = order_placed(seller.id, [("no-such-listing", 1)]).model_copy(
+            update={"seller_id": None}
+        )
+
+        async with tap(stack, Topic.STOCK_EVENTS) as t:
+            for order in (placed, unknown):
+                await publish(stack, event(order, key=order.order_id))
+            answers = await stock_answers(t, {placed.order_id, unknown.order_id})
+
+        by_order = {a.payload.order_id: a for a in answers}
+        reserved = by_order[placed.order_id]
+        assert reserved.type == "stock.reserved"
+        [held] = reserved.payload.listings
+        assert (held.listing_id, held.seller_id, held.unit_price) == (
+            listing["id"],
+            seller.id,
+            32000,
+        )
+        assert (held.title, held.unit, held.kind) == (listing["title"], "kg", "produce")
+        assert held.origin_region == listing["origin_region"]
+        assert (await seller.listing(listing["id"]))["quantity_available"] == 7
+        rejected = by_order[unknown.order_id]
+        assert (rejected.type, rejected.payload.reason) == ("stock.rejected", "not_found")
+
+
 class TestOrdersReadModelFollowsStock:
     async def test_the_orders_service_sees_the_new_stock(
         self, stack: Stack, gateway: httpx.AsyncClient

@@ -78,6 +78,23 @@ async def deliver(recorder: Recorder, *events: Any) -> None:
 
 
 class TestStockConsumer:
+    async def test_an_order_with_no_seller_or_price_yet_is_reserved_too(self) -> None:
+        """v2: an order placed before orders knew the listing names neither (listings decides)."""
+        recorder = Recorder()
+        payload = OrderPlaced(
+            order_id="o-9",
+            buyer_id="b-1",
+            seller_id=None,
+            state="pending",
+            lines=[OrderLine(listing_id="l-1", quantity=2, unit_price=None)],
+            total=None,
+            actor="buyer",
+        )
+        await deliver(
+            recorder, new_event(payload, producer="orders", correlation_id="c", key="o-9")
+        )
+        assert recorder.calls == [("reserve", "o-9")]
+
     async def test_a_placed_order_reserves_its_stock(self) -> None:
         recorder = Recorder()
         await deliver(recorder, an_order_event(OrderPlaced))

@@ -94,13 +94,12 @@ class TestUnorderableLines:
     @pytest.mark.parametrize(
         ("snapshots", "lines", "code"),
         [
-            ({}, [("ghost", 1)], "listing-not-found"),
             ({"rice": PAUSED}, [("rice", 1)], "listing-unavailable"),
             ({"rice": MIN_FIVE}, [("rice", 4)], "below-min-order"),
             (SNAPSHOTS, [("rice", 1), ("chili", 1), ("rice", 2)], "duplicate-line"),
             ({"rice": _snapshot("rice", "f", 2**62)}, [("rice", 2)], "order-total-too-large"),
         ],
-        ids=["unknown", "inactive", "below-minimum", "duplicate", "too-large"],
+        ids=["inactive", "below-minimum", "duplicate", "too-large"],
     )
     def test_are_refused_with_a_bilingual_422(
         self, snapshots: dict[str, ListingSnapshot], lines: list[tuple[str, int]], code: str
@@ -118,6 +117,46 @@ class TestUnorderableLines:
         with pytest.raises(DomainError) as caught:
             price_order(_request(("rice", 1)), SNAPSHOTS, buyer_id="farmer-a")
         assert caught.value.code == "own-listing"
+
+
+class TestListingsTheSnapshotsDoNotKnow:
+    """Listings decides them: each becomes its own order with no seller yet (issue 12)."""
+
+    def test_each_becomes_its_own_order_after_the_known_sellers(self) -> None:
+        orders = price_order(_request(("ghost", 2), ("rice", 1), ("new", 3)), SNAPSHOTS)
+
+        assert [order.seller_id for order in orders] == ["farmer-a", None, None]
+        assert [[line.listing_id for line in order.lines] for order in orders] == [
+            ["rice"],
+            ["ghost"],
+            ["new"],
+        ]
+
+    def test_keep_the_price_and_version_the_buyer_saw(self) -> None:
+        line = {"listing_id": "new", "quantity": 3, "unit_price": 12_000, "listing_version": 1}
+        request = PlaceOrderRequest.model_validate(_body() | {"lines": [line]})
+
+        [order] = price_order(request, {})
+
+        [priced] = order.lines
+        assert (priced.price_per_unit, priced.listing_version, priced.line_total) == (
+            12_000,
+            1,
+            36_000,
+        )
+        assert order.total == 36_000
+        assert (priced.title, priced.kind, priced.unit, priced.origin_region) == (None,) * 4
+
+    def test_without_a_price_have_no_total_yet(self) -> None:
+        [order] = price_order(_request(("new", 3)), {})
+
+        assert order.lines[0].price_per_unit is None
+        assert order.total is None
+
+    def test_a_duplicate_line_is_still_refused(self) -> None:
+        with pytest.raises(DomainError) as caught:
+            price_order(_request(("new", 1), ("new", 2)), {})
+        assert caught.value.code == "duplicate-line"
 
 
 class TestListingsTheBuyerMayNotSee:

@@ -2,7 +2,9 @@
 
 A phone that retries (same key, same body) gets the very same answer and no second order; a
 key reused for another body is refused; a cart across sellers becomes one order per seller,
-priced from the listing snapshots, never from the client.
+priced from the listing snapshots, never from the client. A listing orders does not know yet is
+ordered all the same, and listings decides (issue 12): there is no "not found" window after a
+listing's 201; a listing orders knows is hidden is still refused at once.
 """
 
 from __future__ import annotations
@@ -14,7 +16,18 @@ import httpx
 from devstack.stack import Stack
 from lumbung_shared.events import Topic
 
-from tests.orders.integration.flows import Party, cart, new_listing, place
+from tests.orders.integration.flows import (
+    SHALLOTS,
+    Party,
+    act,
+    cart,
+    new_listing,
+    order_of,
+    place,
+    reaches,
+    stock_becomes,
+)
+from tests.orders.integration.test_listing_snapshots import listing_in
 from tests.support.kafka import tap
 from tests.support.mongo import database
 
@@ -142,12 +155,6 @@ class TestPricingAndSplitting:
 
         assert response.status_code == 422
 
-    async def test_unknown_listing_is_422(self, stack: Stack, gateway: httpx.AsyncClient) -> None:
-        response = await place(gateway, Party(stack, "buyer"), cart(("no-such-listing", 1)))
-
-        assert response.status_code == 422
-        assert response.json()["type"].endswith("/listing-not-found")
-
     async def test_only_buyers_place_orders(self, stack: Stack, gateway: httpx.AsyncClient) -> None:
         listing = await new_listing(gateway, Party(stack, "farmer"))
 
@@ -169,3 +176,73 @@ class TestPricingAndSplitting:
         assert placed.payload.total == 155000
         assert placed.payload.lines[0].unit_price == 31000
         assert placed.payload.lines[0].quantity == 5
+
+
+class TestListingsDecidesWhatOrdersDoesNotKnow:
+    async def test_an_order_for_a_listing_that_does_not_exist_is_accepted_then_rejected_not_found(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        buyer = Party(stack, "buyer")
+
+        response = await place(gateway, buyer, cart((f"no-such-listing-{uuid4().hex}", 1)))
+
+        assert response.status_code == 202, response.text
+        [placed] = response.json()["orders"]
+        assert (placed["state"], placed["seller_id"], placed["total"]) == ("pending", None, None)
+        rejected = await reaches(gateway, buyer, placed["id"], "rejected")
+        assert rejected["rejection_reason"] == "not_found"
+
+    async def test_an_order_sent_the_instant_the_listing_is_created_is_reserved(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        farmer, buyer = Party(stack, "farmer"), Party(stack, "buyer")
+        created = await gateway.post("/v1/listings", json=SHALLOTS, headers=farmer.headers)
+        assert created.status_code == 201, created.text
+        listing_id = created.json()["id"]
+
+        response = await place(gateway, buyer, cart((listing_id, 4)))
+
+        assert response.status_code == 202, response.text
+        [placed] = response.json()["orders"]
+        reserved = await reaches(gateway, buyer, placed["id"], "reserved")
+        assert reserved["seller_id"] == farmer.id
+        assert reserved["lines"][0]["title"] == SHALLOTS["title"]
+        assert reserved["lines"][0]["price_per_unit"] == SHALLOTS["price_per_unit"]
+        assert reserved["total"] == 4 * SHALLOTS["price_per_unit"]
+        await stock_becomes(gateway, farmer, listing_id, SHALLOTS["quantity_available"] - 4)
+
+    async def test_its_seller_sees_it_once_reserved_and_confirms_it(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        fisher, buyer = Party(stack, "fisher"), Party(stack, "buyer")
+        listing = await new_listing(gateway, fisher, price_per_unit=47000)
+        async with database(stack, "orders") as db:  # as if its listing.created were still due
+            await db.listing_snapshots.delete_one({"_id": listing["id"]})
+
+        response = await place(gateway, buyer, cart((listing["id"], 2)))
+
+        assert response.status_code == 202, response.text
+        [placed] = response.json()["orders"]
+        assert (placed["seller_id"], placed["total"]) == (None, None)
+        assert placed["lines"][0]["title"] is None
+        reserved = await reaches(gateway, buyer, placed["id"], "reserved")
+        assert (reserved["seller_id"], reserved["total"]) == (fisher.id, 94000)
+        assert reserved["lines"][0]["kind"] == "catch"
+        assert reserved["lines"][0]["origin_region"] == listing["origin_region"]
+        seen = await order_of(gateway, fisher, placed["id"])
+        assert seen["state"] == "reserved"
+        confirmed = await act(gateway, fisher, placed["id"], "confirm")
+        assert confirmed.status_code == 200, confirmed.text
+        assert confirmed.json()["state"] == "confirmed"
+
+    async def test_a_hidden_listing_orders_knows_is_refused_at_once(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        _, listing = await listing_in(stack, gateway, "archived")
+        buyer = Party(stack, "buyer")
+
+        response = await place(gateway, buyer, cart((listing["id"], 1)))
+
+        assert response.status_code == 422, response.text
+        assert response.json()["type"].endswith("/listing-not-found")
+        assert await orders_of_buyer(stack, buyer) == 0

@@ -13,6 +13,7 @@ from lumbung_shared.events.sea_alerts import SeaAlertCancelled, SeaAlertIssued
 
 from tests.orders.integration.flows import Party, act, new_listing, order_of, place_one, reaches
 from tests.support.kafka import event, publish, tap
+from tests.support.mongo import database
 from tests.support.polling import eventually
 
 
@@ -83,3 +84,30 @@ class TestSeaAlerts:
         assert (await order_of(gateway, buyer, committed["id"]))["delivery_at_risk"] is False
         assert (await order_of(gateway, buyer, farm_goods["id"]))["delivery_at_risk"] is False
         assert (await order_of(gateway, buyer, open_catch["id"]))["risk_alert_ids"] == []
+
+
+class TestAnOrderPlacedBeforeItsListingWasKnown:
+    async def test_is_flagged_when_reservation_reveals_its_catch_origin(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        regency = "82.01"  # Halmahera Barat; no other order test lists goods from there
+        fisher, buyer = Party(stack, "fisher"), Party(stack, "buyer")
+        catch = await new_listing(gateway, fisher, origin_region=regency)
+        alert_id = f"alert-{uuid4().hex[:8]}"
+        await publish(stack, alert(SeaAlertIssued, alert_id, regency))
+        async with database(stack, "orders") as db:
+
+            async def in_force() -> bool | None:
+                return await db.sea_alerts.find_one({"_id": alert_id}) is not None or None
+
+            await eventually(in_force)
+            await db.listing_snapshots.delete_one({"_id": catch["id"]})  # not copied yet
+
+        placed = await place_one(gateway, buyer, catch["id"], 1)
+
+        assert (placed["seller_id"], placed["delivery_at_risk"]) == (None, False)
+        reserved = await reaches(gateway, buyer, placed["id"], "reserved")
+        assert reserved["delivery_at_risk"] is True
+        assert reserved["risk_alert_ids"] == [alert_id]
+        await publish(stack, alert(SeaAlertCancelled, alert_id, regency))
+        await flag_of(gateway, buyer, placed["id"], False)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from faststream.kafka import KafkaBroker, TestKafkaBroker
+from lumbung_orders.domain.order_lines import HeldListing, ListingKind
 from lumbung_orders.domain.rejection import RejectedLine
 from lumbung_orders.messaging.sea_alerts import sea_alert_handlers
 from lumbung_orders.messaging.stock import stock_handlers
@@ -18,6 +19,7 @@ from lumbung_shared.events.sea_alerts import (
     SeaAlertIssued,
     SeaAlertUpdated,
 )
+from lumbung_shared.events.stock import HeldListing as WireHeldListing
 from lumbung_shared.events.stock import StockLine, StockRejected, StockReleased, StockReserved
 from lumbung_shared.kafka import EventConsumer, EventHandler
 from lumbung_shared.redelivery import DeliveryPolicy
@@ -30,9 +32,11 @@ class Recorder:
 
     def __init__(self) -> None:
         self.calls: list[tuple[Any, ...]] = []
+        self.held: list[HeldListing] = []
 
-    async def reserved(self, order_id: str) -> None:
+    async def reserved(self, order_id: str, held: list[HeldListing]) -> None:
         self.calls.append(("reserved", order_id))
+        self.held = held
 
     async def rejected(self, order_id: str, reason: str, line: RejectedLine | None) -> None:
         self.calls.append(("rejected", order_id, reason, line))
@@ -84,6 +88,24 @@ class TestStockConsumer:
         handlers = stock_handlers(recorder.reserved, recorder.rejected)
         await deliver(handlers, Topic.STOCK_EVENTS, StockReserved(order_id="o-1", lines=[LINE]))
         assert recorder.calls == [("reserved", "o-1")]
+
+    async def test_a_reservation_names_the_listings_held(self) -> None:
+        recorder = Recorder()
+        handlers = stock_handlers(recorder.reserved, recorder.rejected)
+        held = WireHeldListing(
+            listing_id="l-1",
+            seller_id="fisher-1",
+            unit_price=80_000,
+            listing_version=2,
+            title="Tongkol",
+            unit="kg",
+            kind="catch",
+            origin_region="21.71",
+        )
+        reserved = StockReserved(order_id="o-1", lines=[LINE], listings=[held])
+        await deliver(handlers, Topic.STOCK_EVENTS, reserved)
+        assert recorder.held == [HeldListing.model_validate(held.model_dump())]
+        assert recorder.held[0].kind is ListingKind.CATCH
 
     async def test_a_rejection_carries_its_reason(self) -> None:
         recorder = Recorder()

@@ -62,7 +62,7 @@ def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
         runtime.consume(
             "listing-snapshots", [Topic.LISTING_EVENTS], listing_handlers(CopyListing(snapshots))
         )
-        replies = RecordStockReply(changes, settings.confirm_within)
+        replies = RecordStockReply(changes, settings.confirm_within, alerts)
         runtime.consume(
             "stock-saga", [Topic.STOCK_EVENTS], stock_handlers(replies.reserved, replies.rejected)
         )

@@ -26,12 +26,14 @@ class OrdersSettings(ServiceSettings):
         title="How long a placed order waits for listings' stock decision before `timeout`",
     )
     listing_wait_seconds: float = Field(
-        default=2.0,
+        default=0.3,
         ge=0,
         le=10,
-        title="How long checkout waits for a just-created listing to reach the snapshots",
-        description="The listing copy trails `POST /v1/listings` by 0.1-0.5 s; waiting (bounded, "
-        "a read every 0.1 s) keeps a brand-new listing orderable instead of 'not found'.",
+        title="How long checkout waits for a listing the snapshots do not know yet",
+        description="The listing copy trails `POST /v1/listings` by 0.1-0.5 s. A listing still "
+        "unknown after this wait (a read every 0.1 s) is ordered anyway, as its own order with "
+        "no seller yet, and listings decides; the wait only lets most carts be split by seller "
+        "(and shown to the seller) at once. 0 never waits.",
     )
     expiry_scan_seconds: float = Field(
         default=30.0, gt=0, title="How often the sweeper looks for lapsed deadlines"

@@ -1,6 +1,10 @@
 """Events about orders, on `lumbung.order.events`, keyed by order id.
 
 Each state the order enters is its own event type, `order.<state>`, all sharing one shape.
+v2: an order may be placed before its seller is known (a listing the orders service had no copy
+of yet): `seller_id` is then null, and a line's `unit_price` is null when the buyer was shown no
+price (listings reserves at its current price), and so is `total`. `stock.reserved` fills them in.
+
 Three more say what happened to an order without a state change: `order.stock_release_requested`
 (give back stock reserved for an order that had already ended), and
 `order.delivery_risk_flagged` / `order.delivery_risk_cleared` (a sea alert threatens, or no
@@ -22,7 +26,11 @@ class OrderLine(BaseModel):
 
     listing_id: str
     quantity: int = Field(ge=1)
-    unit_price: int = Field(ge=0, description="Integer rupiah, as the buyer saw it.")
+    unit_price: int | None = Field(
+        ge=0,
+        description="Integer rupiah, as the buyer saw it; null when the buyer was shown none "
+        "(a listing the orders service did not know yet): listings reserves at its price then.",
+    )
     listing_version: int | None = Field(
         default=None, ge=0, description="The listing version that price was read from."
     )
@@ -32,14 +40,18 @@ class OrderEvent(EventPayload):
     """Common shape of every `order.<state>` event."""
 
     topic: ClassVar[Topic] = Topic.ORDER_EVENTS
+    schema_version: ClassVar[int] = 2
 
     order_id: str
     buyer_id: str
-    seller_id: str
+    seller_id: str | None = Field(
+        description="Null until the seller is known: listings reserves such an order on the "
+        "listing's own seller and names it in `stock.reserved`."
+    )
     state: str
     previous_state: str | None = None
     lines: list[OrderLine]
-    total: int = Field(ge=0)
+    total: int | None = Field(ge=0, description="Null while a line's price is not known yet.")
     actor: str = Field(description="buyer, seller, admin, courier or system")
     reason: str | None = None
 

@@ -24,6 +24,23 @@ class StockLine(BaseModel):
     remaining: int = Field(ge=0, description="Stock left on the listing after this change.")
 
 
+class HeldListing(BaseModel):
+    """What an order needs of a listing stock was held on, as of that moment.
+
+    An order placed before the orders service knew its listing has no seller, title, unit or
+    price yet; `stock.reserved` carries them so the order can be completed.
+    """
+
+    listing_id: str
+    seller_id: str
+    unit_price: int = Field(ge=0, description="The price the units were reserved at (rupiah).")
+    listing_version: int = Field(ge=0)
+    title: str
+    unit: str
+    kind: str
+    origin_region: str
+
+
 class StockEvent(EventPayload):
     topic: ClassVar[Topic] = Topic.STOCK_EVENTS
 
@@ -31,11 +48,16 @@ class StockEvent(EventPayload):
 
 
 class StockReserved(StockEvent):
-    """Sent when every line of an order is held; the order may go to `reserved`."""
+    """Sent when every line of an order is held; the order may go to `reserved`.
+
+    `listings` (added, optional: a reply without it still decodes) describes each listing held,
+    so the orders service can complete an order placed before it knew the listing.
+    """
 
     event_type: ClassVar[str] = "stock.reserved"
 
     lines: list[StockLine]
+    listings: list[HeldListing] = Field(default_factory=list)
 
 
 class StockRejected(StockEvent):

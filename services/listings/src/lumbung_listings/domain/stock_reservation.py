@@ -63,3 +63,18 @@ def merge_lines(lines: Iterable[tuple[str, int, int | None]]) -> list[Reservatio
         ReservationLine(listing_id, quantity, prices[listing_id])
         for listing_id, quantity in totals.items()
     ]
+
+
+@dataclass(frozen=True)
+class OrderParty:
+    """Who an order is between; `seller_id` is None when the orders service did not know the
+    listing at checkout (issue 12: listings decides such an order, on the listing's seller)."""
+
+    buyer_id: str
+    seller_id: str | None
+
+    def may_order_from(self, listing_seller: str) -> bool:
+        """Whether this order may take stock of a listing of `listing_seller`."""
+        if self.seller_id is None:
+            return listing_seller != self.buyer_id
+        return listing_seller == self.seller_id

@@ -17,6 +17,7 @@ from lumbung_shared.events.listings import (
     ListingUpdated,
 )
 from lumbung_shared.events.stock import (
+    HeldListing,
     RejectReason,
     StockLine,
     StockRejected,
@@ -79,9 +80,11 @@ def listing_deleted(doc: dict[str, Any]) -> Envelope[ListingDeleted]:
     return _wrap(payload, doc["_id"])
 
 
-def stock_reserved(order_id: str, lines: list[StockLine]) -> Envelope[StockReserved]:
-    """`stock.reserved`: every line of the order is held."""
-    return _wrap(StockReserved(order_id=order_id, lines=lines), order_id)
+def stock_reserved(
+    order_id: str, lines: list[StockLine], held: list[HeldListing]
+) -> Envelope[StockReserved]:
+    """`stock.reserved`: every line of the order is held, on these listings."""
+    return _wrap(StockReserved(order_id=order_id, lines=lines, listings=held), order_id)
 
 
 def stock_rejected(

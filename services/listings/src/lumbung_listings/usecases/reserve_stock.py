@@ -7,6 +7,10 @@ the current price); if one is refused, the lines already taken are given back be
 refusal is recorded. A crash half-way leaves the reservation `pending`; the event is then
 redelivered and the same steps run again, each a no-op where it had already happened, because
 every listing remembers which orders reserved stock on it.
+
+An order placed before the orders service knew its listing names no seller and maybe no price:
+it is reserved on the listing's own seller at the listing's price, and `stock.reserved` carries
+each held listing (seller, price, title, unit, kind, origin) so the order can be completed.
 """
 
 from __future__ import annotations
@@ -14,13 +18,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lumbung_shared.events.orders import OrderEvent
-from lumbung_shared.events.stock import StockLine
+from lumbung_shared.events.stock import HeldListing, StockLine
 from lumbung_shared.mongo import Document
 
 from lumbung_listings.domain.stock import RejectReason
 from lumbung_listings.domain.stock_reservation import (
     DECIDED,
     MAX_LINES,
+    OrderParty,
     ReservationLine,
     StockReservationState,
     merge_lines,
@@ -28,7 +33,12 @@ from lumbung_listings.domain.stock_reservation import (
 from lumbung_listings.messaging.events import stock_rejected, stock_reserved
 from lumbung_listings.storage.stock import ListingStock
 from lumbung_listings.storage.stock_reservations import StockReservationRepository
-from lumbung_listings.usecases.stock_lines import LineRefused, decide, give_back_all, take
+from lumbung_listings.usecases.stock_lines import (
+    LineRefused,
+    decide,
+    give_back_all,
+    take,
+)
 
 
 class ReserveStock:
@@ -49,9 +59,11 @@ class ReserveStock:
         if len(lines) > MAX_LINES:
             refused = LineRefused(RejectReason.INSUFFICIENT)
             return await self._reject(order.order_id, refused, None, [])
+        party = OrderParty(order.buyer_id, order.seller_id)
         taken: list[StockLine] = []
+        held: list[HeldListing] = []
         for line in lines:
-            outcome = await take(self._stock, order.order_id, order.seller_id, line)
+            outcome = await take(self._stock, order.order_id, party, line)
             if isinstance(outcome, LineRefused):
                 return await self._reject(order.order_id, outcome, line.listing_id, lines)
             taken.append(
@@ -59,7 +71,8 @@ class ReserveStock:
                     listing_id=line.listing_id, quantity=line.quantity, remaining=outcome.remaining
                 )
             )
-        event = stock_reserved(order.order_id, taken)
+            held.append(outcome.listing)
+        event = stock_reserved(order.order_id, taken, held)
         return await decide(
             self._reservations, order.order_id, StockReservationState.RESERVED, event
         )

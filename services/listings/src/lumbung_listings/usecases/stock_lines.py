@@ -16,13 +16,17 @@ from typing import Any
 
 from lumbung_shared.clock import utc_now
 from lumbung_shared.events import Envelope
-from lumbung_shared.events.stock import StockLine
+from lumbung_shared.events.stock import HeldListing, StockLine
 from lumbung_shared.kafka import TransientError
 from lumbung_shared.mongo import Document
 
 from lumbung_listings.domain.lifecycle import Status
 from lumbung_listings.domain.stock import RejectReason, StockState, can_reserve, status_for_stock
-from lumbung_listings.domain.stock_reservation import ReservationLine, StockReservationState
+from lumbung_listings.domain.stock_reservation import (
+    OrderParty,
+    ReservationLine,
+    StockReservationState,
+)
 from lumbung_listings.messaging.events import listing_changed
 from lumbung_listings.storage.stock import ListingStock
 from lumbung_listings.storage.stock_reservations import StockReservationRepository
@@ -33,9 +37,14 @@ UNDECIDED = frozenset({StockReservationState.PENDING})
 
 @dataclass(frozen=True)
 class LineTaken:
-    """The units are reserved for the order; `remaining` is what is left on the listing."""
+    """The units are reserved for the order; `remaining` is what is left on the listing.
+
+    `listing` is the listing as reserved on (seller, price, title...), for an order that was
+    placed before the orders service knew it.
+    """
 
     remaining: int
+    listing: HeldListing
 
 
 @dataclass(frozen=True)
@@ -47,20 +56,23 @@ class LineRefused:
 
 
 async def take(
-    stock: ListingStock, order_id: str, seller_id: str, line: ReservationLine
+    stock: ListingStock, order_id: str, party: OrderParty, line: ReservationLine
 ) -> LineTaken | LineRefused:
     """Reserve the line's units for `order_id` at its price, or say why not; a repeat is a no-op.
 
     The price the buyer saw is part of the guard, so a price edited between the read and the
-    write cannot slip through at the old price.
+    write cannot slip through at the old price. Without a price (an order placed before the
+    orders service knew the listing) the units are taken at the listing's price as read, which
+    the version guard keeps true at the write. An order that names no seller is taken on the
+    listing's own seller, unless that is the buyer (as the buyer's own listing: "not found").
     """
     listing_id, quantity = line.listing_id, line.quantity
     for _ in range(MAX_RACES):
         doc = await stock.find(listing_id)
-        if doc is None or doc.get("deleted") or doc["seller_id"] != seller_id:
+        if doc is None or doc.get("deleted") or not party.may_order_from(doc["seller_id"]):
             return LineRefused(RejectReason.NOT_FOUND)
         if order_id in doc.get("reserved_orders", []):
-            return LineTaken(doc["quantity_available"])
+            return LineTaken(doc["quantity_available"], held_listing(doc))
         price = int(doc["price_per_unit"])
         state = StockState(
             Status(doc["status"]), doc["quantity_available"], doc["min_order"], price
@@ -78,8 +90,22 @@ async def take(
         marker = {"$push": {"reserved_orders": order_id}}
         after = await _change(stock, doc, -quantity, guard, marker)
         if after is not None:
-            return LineTaken(after["quantity_available"])
+            return LineTaken(after["quantity_available"], held_listing(doc))
     raise TransientError(f"listing {listing_id} kept changing; retrying later")
+
+
+def held_listing(doc: Document) -> HeldListing:
+    """The listing `doc` as an order sees it (the price and version before this reservation)."""
+    return HeldListing(
+        listing_id=doc["_id"],
+        seller_id=doc["seller_id"],
+        unit_price=int(doc["price_per_unit"]),
+        listing_version=int(doc["version"]),
+        title=doc["title"],
+        unit=doc["unit"],
+        kind=doc["kind"],
+        origin_region=doc["origin_region"],
+    )
 
 
 async def give_back(

@@ -7,12 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from lumbung_orders.domain.order import TimelineEntry
+from lumbung_orders.domain.order_lines import PricedLine
 from lumbung_orders.domain.payments import PaymentMethod, PaymentStatus
-from lumbung_orders.domain.pricing import DeliveryRequest, PricedLine
+from lumbung_orders.domain.pricing import DeliveryRequest
 from lumbung_orders.domain.rejection import RejectedLine
 from lumbung_orders.domain.states import OrderState
 from lumbung_orders.domain.stored_order import StoredOrder
+from lumbung_orders.domain.timeline import TimelineEntry
 
 
 class OrderView(BaseModel):
@@ -20,13 +21,16 @@ class OrderView(BaseModel):
 
     id: str
     buyer_id: str
-    seller_id: str
+    seller_id: str | None
+    """Null until listings reserved an order placed for a listing this service did not know
+    yet; only then does the seller see the order."""
     state: OrderState
     payment_method: PaymentMethod
     payment_status: PaymentStatus
     refund_requested: bool
     lines: list[PricedLine]
-    total: int
+    total: int | None
+    """Null while a line has no price yet (set when listings reserves at its price)."""
     delivery: DeliveryRequest
     note: str | None
     placed_at: datetime

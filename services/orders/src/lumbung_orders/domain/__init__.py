@@ -7,6 +7,8 @@ handlers and the expiry sweeper share one definition of what an order may do.
 Modules, each with one job:
 - `states`: the order state machine, one table of allowed transitions.
 - `pricing`: the place-order request, listing snapshots and pricing/splitting a cart by seller.
+- `order_lines`: what an order line holds, and completing one from `stock.reserved`.
+- `timeline`: the steps of an order's history.
 - `order`: the `Order` aggregate; its methods apply transitions and return events to emit.
 - `events`: the plain domain events and saga outcomes the aggregate returns.
 - `payments`: payment status rules.

@@ -8,13 +8,14 @@ stock, and never tells it without changing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final, Self
 
 from lumbung_shared.errors import ConflictError, Message, NotFoundError
 from pydantic import BaseModel, ConfigDict
 
-from lumbung_orders.domain import payments
+from lumbung_orders.domain import order_lines, payments
 from lumbung_orders.domain.events import (
     OrderEvent,
     OrderEventName,
@@ -23,32 +24,17 @@ from lumbung_orders.domain.events import (
     event_for_state,
 )
 from lumbung_orders.domain.expiry import DEFAULT_CONFIRM_WITHIN, expires_at
+from lumbung_orders.domain.order_lines import HeldListing, PricedLine
 from lumbung_orders.domain.payments import PaymentMethod, PaymentStatus
-from lumbung_orders.domain.pricing import (
-    DeliveryRequest,
-    PlaceOrderRequest,
-    PricedLine,
-    PricedOrder,
-)
+from lumbung_orders.domain.pricing import DeliveryRequest, PlaceOrderRequest, PricedOrder
 from lumbung_orders.domain.rejection import TIMEOUT, RejectedLine
 from lumbung_orders.domain.states import Actor, OrderState, transition
+from lumbung_orders.domain.timeline import TimelineEntry
 
 UNFULFILLED_ENDINGS: Final = frozenset(
     {OrderState.REJECTED, OrderState.DECLINED, OrderState.CANCELLED, OrderState.EXPIRED}
 )
 """Endings without delivery: money already paid for such an order must go back."""
-
-
-class TimelineEntry(BaseModel):
-    """One step of the order's history, shown to buyer and seller."""
-
-    model_config = ConfigDict(frozen=True)
-
-    state: OrderState
-    actor: Actor
-    actor_id: str | None = None
-    at: datetime
-    reason: str | None = None
 
 
 class Order(BaseModel):
@@ -58,9 +44,12 @@ class Order(BaseModel):
 
     order_id: str
     buyer_id: str
-    seller_id: str
+    seller_id: str | None
+    """None until `stock.reserved` names it (a listing unknown at checkout): until then only
+    the buyer and admins see the order (`domain.access`), and no seller may move it."""
     lines: tuple[PricedLine, ...]
-    total: int
+    total: int | None
+    """None while a line has no price (set when listings reserves at its current price)."""
     delivery: DeliveryRequest
     payment_method: PaymentMethod
     note: str | None = None
@@ -118,9 +107,14 @@ class Order(BaseModel):
     # The stock saga.
 
     def on_stock_reserved(
-        self, at: datetime, confirm_within: timedelta = DEFAULT_CONFIRM_WITHIN
+        self,
+        at: datetime,
+        confirm_within: timedelta = DEFAULT_CONFIRM_WITHIN,
+        held: Sequence[HeldListing] = (),
     ) -> SagaReply:
-        """Apply `stock.reserved`: reserve a pending order, or give stock back if it is too late."""
+        """Apply `stock.reserved`: reserve a pending order, or give stock back if it is too late.
+
+        An order placed before its listing was known is completed from `held` (`resolve`)."""
         if self.reservation_seen:
             return SagaReply(SagaOutcome.IGNORED)
         self.reservation_seen = True
@@ -129,6 +123,8 @@ class Order(BaseModel):
                 OrderEventName.STOCK_RELEASE_REQUESTED, at, lines=self._stock_lines()
             )
             return SagaReply(SagaOutcome.RELEASE, [release])
+        self.seller_id, self.lines = order_lines.resolve(self.seller_id, self.lines, held)
+        self.total = order_lines.order_total(self.lines)
         self.stock_held = True
         self.reserved_at, self.expires_at = at, expires_at(at, confirm_within)
         events = self._move(OrderState.RESERVED, Actor.SYSTEM, None, at)
@@ -200,6 +196,8 @@ class Order(BaseModel):
         self, actor: Actor, actor_id: str | None, at: datetime, reference: str | None = None
     ) -> list[OrderEvent]:
         """An admin or the signed provider callback says the money arrived (repeats are no-ops)."""
+        if self.total is None:
+            raise order_lines.NOT_PRICED_YET
         if not payments.accept_payment(self.payment_method, self.payment_status, actor):
             return []
         events = self._mark_paid(at, reference)
@@ -267,10 +265,12 @@ class Order(BaseModel):
         return events
 
     def _authorize(self, actor: Actor, actor_id: str | None) -> None:
-        """A buyer or seller may act only on their own orders; others see 404, not 403 (BOLA)."""
-        owner = {Actor.BUYER: self.buyer_id, Actor.SELLER: self.seller_id}.get(actor)
-        if owner is not None and actor_id != owner:
-            raise NotFoundError("Pesanan", "Order")
+        """A buyer or seller acts only on their own orders (none on one with no seller yet);
+        others see 404, not 403 (BOLA)."""
+        if actor in (Actor.BUYER, Actor.SELLER):
+            owner = self.buyer_id if actor is Actor.BUYER else self.seller_id
+            if owner is None or actor_id != owner:
+                raise NotFoundError("Pesanan", "Order")
 
     def _mark_paid(self, at: datetime, reference: str | None) -> list[OrderEvent]:
         self.payment_status = PaymentStatus.PAID

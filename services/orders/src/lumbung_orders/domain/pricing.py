@@ -8,6 +8,13 @@ or stale price ends in `price_changed`, never in a sale at the wrong price. A ca
 sellers; each seller ships and confirms separately, so the cart is split into one priced order
 per seller. All money is integer rupiah.
 
+A listing the snapshots do not know yet (its `listing.created` is still on its way, or it does
+not exist) is not refused here: listings, which knows every listing, decides. Such a line
+becomes its own order, with no seller yet (`PricedOrder.seller_id` is None) and only what the
+buyer sent (`unit_price`, `listing_version`); `stock.reserved` fills in seller, title, unit,
+kind, origin and, when the buyer sent no price, the price reserved at and the total
+(`Order.on_stock_reserved`). A listing the snapshots know is hidden is still refused at once.
+
 Duplicate lines for the same listing are refused rather than merged: merging would hide a
 client bug, could step past the per-line quantity limit, and would break the one-to-one link
 between request lines and order lines that buyers see on their receipt.
@@ -22,6 +29,7 @@ from typing import Annotated, Any, Final, Self
 from lumbung_shared.errors import DomainError, Message
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from lumbung_orders.domain.order_lines import ListingKind, PricedLine, Unit, order_total
 from lumbung_orders.domain.payments import PaymentMethod
 from lumbung_orders.domain.visibility import buyer_may_see_listing
 
@@ -51,26 +59,6 @@ class DeliveryMethod(StrEnum):
     COURIER = "courier"
 
 
-class ListingKind(StrEnum):
-    """What sort of goods (as in `listing.*` events); only fresh catch is exposed to sea alerts."""
-
-    PRODUCE = "produce"
-    CATCH = "catch"
-    PROCESSED = "processed"
-
-
-class Unit(StrEnum):
-    """Selling units used by Indonesian farmers and fishers."""
-
-    KG = "kg"
-    TON = "ton"
-    EKOR = "ekor"
-    IKAT = "ikat"
-    KARUNG = "karung"
-    LITER = "liter"
-    BUAH = "buah"
-
-
 class OrderLineRequest(BaseModel):
     """One line of the cart: which listing, how many units, and the price the buyer was shown."""
 
@@ -82,7 +70,9 @@ class OrderLineRequest(BaseModel):
         default=None,
         description="The unit price (rupiah) the buyer saw. Listings reserves only at this "
         "price; if the listing's price changed, the order ends `rejected` with reason "
-        "`price_changed` and the current price. Omitted: the price this service last saw.",
+        "`price_changed` and the current price. Omitted: the price this service last saw; for a "
+        "listing created a moment ago that this service does not know yet, listings reserves "
+        "at its current price and the order's total is set at reservation (null until then).",
     )
     listing_version: Annotated[int, Field(ge=0)] | None = Field(
         default=None, description="The listing version the buyer saw (kept on the order line)."
@@ -137,30 +127,18 @@ class ListingSnapshot(BaseModel):
     min_order: Annotated[int, Field(ge=1)] | None = None
 
 
-class PricedLine(BaseModel):
-    """An order line frozen at the snapshot's price, so later price edits do not change it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    listing_id: str
-    listing_version: int
-    title: str
-    kind: ListingKind
-    unit: Unit
-    origin_region: str
-    quantity: int
-    price_per_unit: int
-    line_total: int
-
-
 class PricedOrder(BaseModel):
-    """One seller's share of a cart, priced; becomes one `Order`."""
+    """One seller's share of a cart, priced; becomes one `Order`.
+
+    `seller_id` is None for the one-line order of a listing not known at checkout, and `total`
+    is None while a line has no price yet.
+    """
 
     model_config = ConfigDict(frozen=True)
 
-    seller_id: str
+    seller_id: str | None
     lines: tuple[PricedLine, ...]
-    total: int
+    total: int | None
 
 
 def price_order(
@@ -171,13 +149,15 @@ def price_order(
 ) -> list[PricedOrder]:
     """Price every line from `snapshots` and split the cart into one order per seller.
 
-    Orders come out in the order their sellers first appear in the cart, lines in cart order.
-    Raises a 422 DomainError for a duplicate line, an unknown or inactive listing, a quantity
+    Orders come out in the order their sellers first appear in the cart, lines in cart order;
+    then one order per line whose listing `snapshots` do not know (listings decides those).
+    Raises a 422 DomainError for a duplicate line, a hidden or inactive listing, a quantity
     below the listing's minimum, the buyer's own listing (when `buyer_id` is given), or a total
     too large to store. A listing the buyer may not see (another seller's draft or archived
     listing, `domain.visibility`) is "not found", never "unavailable", so its status stays hidden.
     """
     by_seller: dict[str, list[PricedLine]] = {}
+    unknown: list[PricedOrder] = []
     seen: set[str] = set()
     for line in request.lines:
         if line.listing_id in seen:
@@ -190,22 +170,23 @@ def price_order(
                 listing_id=line.listing_id,
             )
         seen.add(line.listing_id)
-        snapshot = _orderable(line, snapshots.get(line.listing_id), buyer_id)
+        known = snapshots.get(line.listing_id)
+        if known is None:
+            unknown.append(_priced_order(None, [_unknown_line(line)]))
+            continue
+        snapshot = _orderable(line, known, buyer_id)
         by_seller.setdefault(snapshot.seller_id, []).append(_price_line(line, snapshot))
-    return [_priced_order(seller_id, lines) for seller_id, lines in by_seller.items()]
+    return [_priced_order(seller_id, lines) for seller_id, lines in by_seller.items()] + unknown
 
 
 def _orderable(
-    line: OrderLineRequest, snapshot: ListingSnapshot | None, buyer_id: str | None
+    line: OrderLineRequest, snapshot: ListingSnapshot, buyer_id: str | None
 ) -> ListingSnapshot:
     """Return the snapshot if `line` may be ordered from it, else raise why not."""
     listing_id = line.listing_id
-    hidden = (
-        snapshot is not None
-        and buyer_id is not None
-        and not buyer_may_see_listing(buyer_id, snapshot.seller_id, snapshot.status)
-    )
-    if snapshot is None or hidden:
+    if buyer_id is not None and not buyer_may_see_listing(
+        buyer_id, snapshot.seller_id, snapshot.status
+    ):
         raise _unprocessable(
             "listing-not-found",
             Message(id="Produk tidak ditemukan.", en="Listing not found."),
@@ -255,9 +236,25 @@ def _price_line(line: OrderLineRequest, snapshot: ListingSnapshot) -> PricedLine
     )
 
 
-def _priced_order(seller_id: str, lines: list[PricedLine]) -> PricedOrder:
-    total = sum(line.line_total for line in lines)
-    if total > MAX_ORDER_TOTAL:
+def _unknown_line(line: OrderLineRequest) -> PricedLine:
+    """A line for a listing the snapshots do not know: only what the buyer sent."""
+    price = line.unit_price
+    return PricedLine(
+        listing_id=line.listing_id,
+        listing_version=line.listing_version,
+        title=None,
+        kind=None,
+        unit=None,
+        origin_region=None,
+        quantity=line.quantity,
+        price_per_unit=price,
+        line_total=None if price is None else price * line.quantity,
+    )
+
+
+def _priced_order(seller_id: str | None, lines: list[PricedLine]) -> PricedOrder:
+    total = order_total(lines)
+    if total is not None and total > MAX_ORDER_TOTAL:
         raise _unprocessable(
             "order-total-too-large",
             Message(id="Total pesanan terlalu besar.", en="The order total is too large."),

@@ -15,7 +15,7 @@ from typing import Final
 
 from lumbung_orders.domain.events import OrderEvent
 from lumbung_orders.domain.order import Order
-from lumbung_orders.domain.pricing import ListingKind
+from lumbung_orders.domain.order_lines import ListingKind
 from lumbung_orders.domain.states import OrderState
 
 RISK_STATES: Final = frozenset({OrderState.PENDING, OrderState.RESERVED})
@@ -33,7 +33,9 @@ def is_at_risk(order: Order, alert_regencies: Collection[str]) -> bool:
     if order.state not in RISK_STATES:
         return False
     return any(
-        line.kind is ListingKind.CATCH and regency_of(line.origin_region) in alert_regencies
+        line.kind is ListingKind.CATCH
+        and line.origin_region is not None
+        and regency_of(line.origin_region) in alert_regencies
         for line in order.lines
     )
 

@@ -1,4 +1,8 @@
-"""The stock saga's replies (`lumbung.stock.events`) → `usecases.record_stock_reply`."""
+"""The stock saga's replies (`lumbung.stock.events`) → `usecases.record_stock_reply`.
+
+`stock.reserved` names the listings held (seller, price, title...), which complete an order
+placed before this service knew its listing.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +13,20 @@ from lumbung_shared.events import Envelope
 from lumbung_shared.events.stock import StockRejected, StockReserved
 from lumbung_shared.kafka import EventHandler
 
+from lumbung_orders.domain.order_lines import HeldListing
 from lumbung_orders.domain.rejection import RejectedLine
 
 
 def stock_handlers(
-    reserved: Callable[[str], Awaitable[None]],
+    reserved: Callable[[str, list[HeldListing]], Awaitable[None]],
     rejected: Callable[[str, str, RejectedLine | None], Awaitable[None]],
 ) -> Mapping[str, EventHandler]:
     """Handlers by event type for the saga replies."""
 
     async def on_reserved(event: Envelope[Any]) -> None:
         payload: StockReserved = event.payload
-        await reserved(payload.order_id)
+        held = [HeldListing.model_validate(listing.model_dump()) for listing in payload.listings]
+        await reserved(payload.order_id, held)
 
     async def on_rejected(event: Envelope[Any]) -> None:
         payload: StockRejected = event.payload

@@ -111,6 +111,8 @@ def _late_release(order: Order, event: OrderEvent) -> EventPayload:
 def _payment(model: type[wire_payments.PaymentEvent]) -> Callable[[Order, OrderEvent], Any]:
     def build(order: Order, event: OrderEvent) -> EventPayload:
         del event
+        if order.total is None:  # `Order.confirm_payment` refuses an order not priced yet
+            raise ValueError(f"order {order.order_id} has no total to pay")
         return model(
             order_id=order.order_id,
             buyer_id=order.buyer_id,
@@ -125,6 +127,8 @@ def _risk(
     model: type[wire.DeliveryRiskEvent],
 ) -> Callable[[Order, OrderEvent], EventPayload]:
     def build(order: Order, event: OrderEvent) -> EventPayload:
+        if order.seller_id is None:  # only a catch line's origin flags, known with its seller
+            raise ValueError(f"order {order.order_id} has no seller to flag at risk")
         return model(
             order_id=order.order_id,
             buyer_id=order.buyer_id,

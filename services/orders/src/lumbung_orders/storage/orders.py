@@ -26,7 +26,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from lumbung_orders.domain.order import Order
-from lumbung_orders.domain.pricing import ListingKind
+from lumbung_orders.domain.order_lines import ListingKind
 from lumbung_orders.domain.states import OrderState
 from lumbung_orders.domain.stored_order import StoredOrder
 
@@ -47,7 +47,9 @@ def to_document(order: Order) -> Document:
         {
             code
             for line in order.lines
-            if line.kind is ListingKind.CATCH and (code := regency_of(line.origin_region))
+            if line.kind is ListingKind.CATCH
+            and line.origin_region is not None
+            and (code := regency_of(line.origin_region))
         }
     )
     return fields

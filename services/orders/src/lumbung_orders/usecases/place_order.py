@@ -9,9 +9,10 @@
    the winner's plan is used instead of ours.
    A catch order placed while a sea alert covers its origin is flagged at risk in its plan.
    A listing created a moment ago may not have reached the snapshots yet (its `listing.created`
-   is still on its way): checkout waits for it, up to `listing_wait` seconds, instead of
-   answering "not found" for a listing whose 201 the seller already has. A listing the
-   snapshots know is hidden is refused at once, as before.
+   is still on its way): checkout waits for it a short while (`listing_wait`), then accepts
+   its line anyway as an order of its own with no seller yet, and listings decides (reserves,
+   or rejects `not_found`): never "not found" for a listing whose 201 the seller already has.
+   A listing the snapshots know is hidden is refused at once, as before.
 3. Insert the planned orders (idempotent by `_id`), then store the answer in the key record.
 """
 
