@@ -98,7 +98,13 @@ class TestRestartAfterSigkill:
         ready_at = restart_orders(own_stack)
 
         assert await seconds_until_reserved(own_stack, order["id"], ready_at) <= WITHIN_SECONDS
-        async with database(own_stack, "orders") as db:
-            doc = await db.orders.find_one({"_id": order["id"]})
-        assert doc is not None
-        assert doc["outbox_pending"] == 0
+
+        # Reserving it wrote `order.reserved` into the same outbox a moment ago: the relay
+        # drains that too, well before the 60 s lease of the previous life would have run out.
+        async def drained() -> dict[str, object] | None:
+            async with database(own_stack, "orders") as db:
+                doc = await db.orders.find_one({"_id": order["id"]})
+            assert doc is not None
+            return doc if doc["outbox_pending"] == 0 and doc["outbox"] == [] else None
+
+        await eventually(drained, within=10.0)
