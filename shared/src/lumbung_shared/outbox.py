@@ -201,24 +201,55 @@ class OutboxRelay:
     async def _publish_document(
         self, collection: AsyncCollection[dict[str, Any]], doc: dict[str, Any]
     ) -> int:
+        entries: list[dict[str, Any]] = doc.get(OUTBOX, [])
         published = 0
         try:
             await self._heal_counter(collection, doc)
-            for entry in doc.get(OUTBOX, []):
+            for entry in entries:
                 await self._publish(entry)
+                published += 1
+        finally:
+            await self._remove_published(collection, doc["_id"], entries, published)
+        return published
+
+    async def _remove_published(
+        self,
+        collection: AsyncCollection[dict[str, Any]],
+        doc_id: Any,
+        entries: list[dict[str, Any]],
+        published: int,
+    ) -> None:
+        """Drop the first `published` entries and release our lease, in one write if we can.
+
+        Every write costs FerretDB a full scan, so the common case is a single update: while we
+        hold the lease and the count is still what we claimed (healed to the outbox's length),
+        nobody has touched the outbox since, and the rest of it can be set outright. A writer
+        that added events meanwhile (or a lease that ran out) fails that guard, and the entries
+        are then pulled one by one, each guarded by its event id, as before. A crash before
+        this write republishes the batch on restart; consumers drop the repeats by event id.
+        """
+        if published:
+            fast = await collection.update_one(
+                {"_id": doc_id, f"{LEASE}.owner": self._owner, PENDING: len(entries)},
+                {
+                    "$set": {OUTBOX: entries[published:]},
+                    "$inc": {PENDING: -published},
+                    "$unset": {LEASE: ""},
+                },
+            )
+            if fast.matched_count:
+                return
+            for entry in entries[:published]:
                 # Pull the whole entry: FerretDB matches `$pull` conditions by equality only,
                 # and a complete element is an equal match on MongoDB too.
                 await collection.update_one(
-                    {"_id": doc["_id"], f"{OUTBOX}.event_id": entry["event_id"]},
+                    {"_id": doc_id, f"{OUTBOX}.event_id": entry["event_id"]},
                     {"$pull": {OUTBOX: entry}, "$inc": {PENDING: -1}},
                 )
-                published += 1
-        finally:
-            # Only our own lease: if ours ran out and another relay holds it now, it stays.
-            await collection.update_one(
-                {"_id": doc["_id"], f"{LEASE}.owner": self._owner}, {"$unset": {LEASE: ""}}
-            )
-        return published
+        # Only our own lease: if ours ran out and another relay holds it now, it stays.
+        await collection.update_one(
+            {"_id": doc_id, f"{LEASE}.owner": self._owner}, {"$unset": {LEASE: ""}}
+        )
 
     @staticmethod
     async def _heal_counter(

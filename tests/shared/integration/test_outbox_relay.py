@@ -131,6 +131,50 @@ class TestOutboxRelay:
         assert len(left.published) + len(right.published) == 10
 
 
+class TestEventsWrittenWhileTheRelayPublishes:
+    async def test_are_kept_and_published_on_the_next_pass(self, collection: Collection) -> None:
+        first, second, written_meanwhile = reserved("o-1"), released("o-1"), reserved("o-1b")
+        await collection.insert_one({"_id": "o-1", **outbox_fields(first, second)})
+
+        class WriterInTheMiddle(Recorder):
+            async def __call__(self, entry: dict[str, Any]) -> None:
+                await super().__call__(entry)
+                if len(self.published) == 1:  # a state change lands while the relay works
+                    await collection.update_one({"_id": "o-1"}, outbox_push(written_meanwhile))
+
+        recorder = WriterInTheMiddle()
+        relay = OutboxRelay([collection], recorder)
+
+        assert await relay.drain() == 2
+        doc = await collection.find_one({"_id": "o-1"})
+        assert doc is not None
+        assert [e["event_id"] for e in doc["outbox"]] == [str(written_meanwhile.event_id)]
+        assert doc["outbox_pending"] == 1
+        assert "outbox_lease_until" not in doc
+
+        relay.watch(collection)("o-1")
+        assert await relay.drain() == 1
+        assert recorder.published == [
+            str(first.event_id),
+            str(second.event_id),
+            str(written_meanwhile.event_id),
+        ]
+        doc = await collection.find_one({"_id": "o-1"})
+        assert doc is not None
+        assert (doc["outbox"], doc["outbox_pending"]) == ([], 0)
+
+    async def test_a_quiet_document_is_emptied_and_released(self, collection: Collection) -> None:
+        events = [reserved("o-2"), released("o-2"), reserved("o-2b")]
+        await collection.insert_one({"_id": "o-2", "state": "reserved", **outbox_fields(*events)})
+
+        assert await OutboxRelay([collection], Recorder()).drain() == 3
+
+        doc = await collection.find_one({"_id": "o-2"})
+        assert doc is not None
+        assert (doc["outbox"], doc["outbox_pending"], doc["state"]) == ([], 0, "reserved")
+        assert "outbox_lease_until" not in doc
+
+
 class TestCounterDrift:
     async def test_a_counter_above_the_outbox_is_healed_and_not_claimed_for_ever(
         self, collection: Collection
