@@ -82,6 +82,34 @@ async def _after(running: Running, order_id: str) -> list[str] | None:
     return running.handled if order_id in running.handled else None
 
 
+async def _dead_letter_then_next(
+    stack: Stack,
+    running: Running,
+    failing: Envelope[StockRejected],
+    next_one: Envelope[StockRejected],
+) -> tuple[Any, list[str], float]:
+    """Send `failing` then `next_one`; the dead letter of `failing`, what was handled after it,
+    and how long the dead letter took from the send."""
+    async with tap(stack, Topic.DEAD_LETTER, raw=True) as dead_letters:
+        await running.broker.start()
+        try:
+            sent_at = time.monotonic()
+            await running.send(failing)
+            await running.send(next_one)
+            record = await dead_letters.wait_for(
+                lambda r: (
+                    dict(getattr(r, "headers", ())).get("dlq-consumer-group")
+                    == running.group.encode()
+                ),
+                within=30,
+            )
+            dead_lettered_after = time.monotonic() - sent_at
+            handled = await eventually(lambda: _after(running, next_one.key), within=10)
+        finally:
+            await running.broker.stop()
+    return record, handled, dead_lettered_after
+
+
 class TestRedeliveryBounds:
     async def test_a_transient_error_for_ever_is_dead_lettered_in_bound_and_the_next_is_handled(
         self, stack: Stack, own_topic: str
@@ -90,23 +118,9 @@ class TestRedeliveryBounds:
         running = Running(
             stack, own_topic, lambda order: TransientError("away") if order == poison.key else None
         )
-        async with tap(stack, Topic.DEAD_LETTER, raw=True) as dead_letters:
-            await running.broker.start()
-            try:
-                sent_at = time.monotonic()
-                await running.send(poison)
-                await running.send(next_one)
-                record = await dead_letters.wait_for(
-                    lambda r: (
-                        dict(getattr(r, "headers", ())).get("dlq-consumer-group")
-                        == running.group.encode()
-                    ),
-                    within=30,
-                )
-                dead_lettered_after = time.monotonic() - sent_at
-                handled = await eventually(lambda: _after(running, "next"), within=10)
-            finally:
-                await running.broker.stop()
+        record, handled, dead_lettered_after = await _dead_letter_then_next(
+            stack, running, poison, next_one
+        )
 
         headers = dict(record.headers)
         reason = headers["dlq-reason"].decode()
@@ -129,21 +143,7 @@ class TestRedeliveryBounds:
         running = Running(
             stack, own_topic, lambda order: ValueError("no seller") if order == bug.key else None
         )
-        async with tap(stack, Topic.DEAD_LETTER, raw=True) as dead_letters:
-            await running.broker.start()
-            try:
-                await running.send(bug)
-                await running.send(next_one)
-                record = await dead_letters.wait_for(
-                    lambda r: (
-                        dict(getattr(r, "headers", ())).get("dlq-consumer-group")
-                        == running.group.encode()
-                    ),
-                    within=30,
-                )
-                handled = await eventually(lambda: _after(running, "after-bug"), within=10)
-            finally:
-                await running.broker.stop()
+        record, handled, _ = await _dead_letter_then_next(stack, running, bug, next_one)
 
         headers = dict(record.headers)
         assert headers["dlq-reason"] == b"ValueError: no seller"
