@@ -7,7 +7,8 @@ upstream clients send to `httpx.MockTransport` handlers that record what reached
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import inspect
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -34,7 +35,8 @@ from lumbung_gateway.usecases.throttle import Throttle
 from lumbung_shared.secrets import generate_secret
 from lumbung_shared.service import SERVICE_STATE
 
-Handler = Callable[[httpx.Request], httpx.Response]
+Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
+"""A fake service's answer to one request; an async handler may keep the request waiting."""
 
 
 def answer_ok(request: httpx.Request) -> httpx.Response:
@@ -55,12 +57,14 @@ class FakeService:
     handler: Handler = answer_ok
     received: list[httpx.Request] = field(default_factory=list)
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
         self.received.append(request)
         answer = self.handler(request)
+        if inspect.isawaitable(answer):
+            answer = await answer
         # Streamed back as a real service's answer is: the proxy reads it raw, chunk by chunk.
         return httpx.Response(
-            answer.status_code, headers=answer.headers, stream=_Streamed(answer.content)
+            answer.status_code, headers=answer.headers, stream=_Streamed(answer.read())
         )
 
 
@@ -105,6 +109,8 @@ async def fake_gateway(
     order_burst: float = 10,
     store_check: Check = _store_fine,
     breaker_cooldown: float = 30,
+    max_in_flight: int = 32,
+    answer_timeout: float = 5.0,
 ) -> AsyncIterator[FakeGateway]:
     """The gateway's health, dead-letter and proxy routes in front of fake services."""
     services = {name: FakeService(name, (handlers or {}).get(name, answer_ok)) for name in SERVICES}
@@ -115,6 +121,8 @@ async def fake_gateway(
                 name,
                 httpx.AsyncClient(transport=httpx.MockTransport(fake), base_url=f"http://{name}"),
                 CircuitBreaker(name, policy),
+                max_in_flight,
+                answer_timeout,
             )
             for name, fake in services.items()
         }

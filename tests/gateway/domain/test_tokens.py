@@ -109,6 +109,47 @@ class TestExpiry:
             make_issuer().issue("u", Role.BUYER, now=datetime(2025, 3, 1))
 
 
+class TestVerifiedTokensKept:
+    """A verified token's claims are kept; the time checks still run on every use."""
+
+    def test_a_kept_token_still_expires(self) -> None:
+        issuer = make_issuer()
+        token = issuer.issue("user-1", Role.FARMER, now=NOW)
+        assert issuer.verify(token, now=NOW).sub == "user-1"
+        assert_unauthenticated_at(issuer, token, NOW + timedelta(hours=1), "token-expired")
+
+    def test_a_kept_token_altered_by_one_character_is_checked_in_full(self) -> None:
+        issuer = make_issuer()
+        token = issuer.issue("user-1", Role.FARMER, now=NOW)
+        issuer.verify(token, now=NOW)
+        head, payload, signature = token.split(".")
+        forged = ".".join((head, payload, ("A" if signature[0] != "A" else "B") + signature[1:]))
+        assert_unauthenticated_at(issuer, forged, NOW, "invalid-token")
+
+    def test_a_token_refused_as_early_is_not_kept(self) -> None:
+        issuer = make_issuer()
+        token = issuer.issue("user-1", Role.FARMER, now=NOW + timedelta(minutes=5))
+        assert_unauthenticated_at(issuer, token, NOW, "invalid-token")
+        assert token not in issuer._verified
+
+    def test_at_most_the_configured_number_are_kept(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr("lumbung_gateway.domain.tokens.VERIFIED_CACHE_SIZE", 2)
+        issuer = make_issuer()
+        tokens = [issuer.issue(f"user-{i}", Role.BUYER, now=NOW) for i in range(3)]
+        for token in tokens:
+            issuer.verify(token, now=NOW)
+        assert len(issuer._verified) == 2
+        assert tokens[0] not in issuer._verified  # the oldest went first
+        assert issuer.verify(tokens[0], now=NOW).sub == "user-0"  # and verifies again in full
+
+
+def assert_unauthenticated_at(issuer: TokenIssuer, token: str, now: datetime, code: str) -> None:
+    with pytest.raises(DomainError) as refused:
+        issuer.verify(token, now=now)
+    assert refused.value.status == 401
+    assert refused.value.code == code
+
+
 class TestForeignTokens:
     def test_wrong_audience_is_refused(self) -> None:
         other = TokenIssuer(KeySet.from_setting(f"2025-03:{SECRET_2}"), ISSUER, "other-api")

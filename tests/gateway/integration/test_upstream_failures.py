@@ -78,28 +78,29 @@ class TestStoppedUpstream:
 
 
 class TestHungUpstream:
-    async def test_times_out_with_504_then_fails_fast(
+    async def test_answers_503_with_retry_after_then_fails_fast(
         self, stack: Stack, inprocess_gateway: InProcess
     ) -> None:
+        """A hung service costs the answer timeout, then a 503 with `Retry-After` (never a 504)."""
         buyer = bearer(stack, "buyer")
         async with (
             silent_server() as hung_url,
             inprocess_gateway(
                 orders_url=hung_url,
-                read_timeout_seconds=0.5,
+                answer_timeout_seconds=0.5,
                 breaker_failures=2,
                 breaker_cooldown_seconds=30,
             ) as client,
         ):
-            timed_out, seconds = await _timed_get(client, "/v1/orders/listing-snapshots/x", buyer)
-            assert timed_out.status_code == 504, timed_out.text
+            timed_out = await client.get("/v1/orders/listing-snapshots/x", headers=buyer)
+            assert timed_out.status_code == 503, timed_out.text
             assert timed_out.json()["type"].endswith("/upstream-timeout")
-            assert seconds < 3.0
+            assert int(timed_out.headers["retry-after"]) >= 1
 
             await client.get("/v1/orders/listing-snapshots/x", headers=buyer)
-            fast, fast_seconds = await _timed_get(client, "/v1/orders/listing-snapshots/x", buyer)
+            fast = await client.get("/v1/orders/listing-snapshots/x", headers=buyer)
             assert fast.status_code == 503
-            assert fast_seconds < 0.3
+            assert fast.json()["type"].endswith("/upstream-unavailable")  # the circuit is open
             assert 1 <= int(fast.headers["retry-after"]) <= 30
 
             healthy = await client.get("/v1/listings/missing", headers=buyer)

@@ -52,7 +52,21 @@ class GatewaySettings(BaseSettings):
         default="http://127.0.0.1:8003", title="Weather-alerts service URL"
     )
     connect_timeout_seconds: float = Field(default=2.0, gt=0, title="Upstream connect timeout")
-    read_timeout_seconds: float = Field(default=15.0, gt=0, title="Upstream read timeout")
+    read_timeout_seconds: float = Field(
+        default=15.0, gt=0, title="Upstream read timeout (each read; event streams beat faster)"
+    )
+    answer_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        title="How long a service may take to start its answer before the caller gets 503 and "
+        "Retry-After (uploads, whose body is still being sent, wait the read timeout)",
+    )
+    upstream_max_in_flight: int = Field(
+        default=32,
+        ge=1,
+        title="Requests this gateway process has in flight to one service; the next gets 503 "
+        "and Retry-After at once",
+    )
     breaker_failures: int = Field(default=5, ge=1, title="Failures in a row that open a circuit")
     breaker_cooldown_seconds: float = Field(
         default=10.0, gt=0, title="How long an open circuit refuses calls before one trial"

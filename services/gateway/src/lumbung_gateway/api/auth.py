@@ -68,7 +68,7 @@ def _from_bearer(tokens: TokenIssuer, header: str) -> Identity:
 Caller = Annotated[Identity, Depends(authenticate)]
 
 
-def _signed_in(identity: Caller) -> Identity:
+async def _signed_in(identity: Caller) -> Identity:
     if identity.role is Role.ANONYMOUS:
         raise AuthenticationError(
             "unauthenticated", Message(id="Anda perlu masuk terlebih dahulu.", en="Please sign in.")
@@ -79,7 +79,7 @@ def _signed_in(identity: Caller) -> Identity:
 SignedIn = Annotated[Identity, Depends(_signed_in)]
 
 
-def _admin(identity: SignedIn) -> Identity:
+async def _admin(identity: SignedIn) -> Identity:
     if identity.role is not Role.ADMIN:
         raise ForbiddenError
     return identity

@@ -63,7 +63,7 @@ class _Door:
         )
 
 
-def _door(
+async def _door(
     service: ServiceName,
     request: Request,
     *,

@@ -115,10 +115,14 @@ class GatewayMetrics:
         self.breaker_rejections = Counter(
             "lumbung_gateway_circuit_open_total", "Requests refused fast by an open circuit."
         )
+        self.busy_rejections = Counter(
+            "lumbung_gateway_upstream_busy_total",
+            "Requests refused fast: as many in flight to the service as allowed.",
+        )
 
     def render(self) -> str:
         """The whole exposition document."""
-        families = (self.requests, self.latency, self.breaker_rejections)
+        families = (self.requests, self.latency, self.breaker_rejections, self.busy_rejections)
         return "\n".join(line for family in families for line in family.render()) + "\n"
 
 

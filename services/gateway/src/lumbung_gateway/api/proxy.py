@@ -88,9 +88,10 @@ async def proxy(
             metrics=metrics,
         )
     except UpstreamUnavailableError:
-        # Circuit open or connection refused: the order was not placed. (A connection dropped
-        # after orders stored it is refunded too; the retry is then a replay, so at most one
-        # order per dropped connection goes unpriced — no caller can drop them at will.)
+        # Circuit open, too many in flight or connection refused: the order was not placed. (A
+        # connection dropped after orders stored it is refunded too; the retry is then a replay,
+        # so at most one order per dropped connection goes unpriced — no caller can drop them at
+        # will.) A timeout (`UpstreamTimeoutError`) keeps its token: the order may be placed.
         if bucket is not None:
             throttle.refund(LimitScope.ORDER_PLACEMENT, bucket)
         raise

@@ -3,33 +3,43 @@
 These clients are the proxy's transport: requests and responses stream through them byte for
 byte (photos, Server-Sent Events), so they belong beside the proxy in `api`, not in `storage`
 (which holds the gateway's own database) — hiding a byte stream behind a use case would add a
-layer with no rule to apply. Each service also has its circuit breaker here. The use cases
-that need the services (readiness, the merged API description) get this object through a small
-protocol, so `usecases` never imports `api`.
+layer with no rule to apply. Each service also has its circuit breaker and its bound on
+requests in flight here. The use cases that need the services (readiness, the merged API
+description) get this object through a small protocol, so `usecases` never imports `api`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from lumbung_gateway.domain.circuit_breaker import BreakerPolicy, CircuitBreaker
+from lumbung_gateway.domain.in_flight import InFlightLimit
 from lumbung_gateway.settings import GatewaySettings
 
 FETCH_TIMEOUT_SECONDS = 3.0
+DEFAULT_MAX_IN_FLIGHT = 32
+DEFAULT_ANSWER_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
 class Upstream:
-    """One service behind the gateway, with its client and its circuit breaker."""
+    """One service behind the gateway: its client, circuit breaker and in-flight bound."""
 
     name: str
     client: httpx.AsyncClient
     breaker: CircuitBreaker
+    max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
+    answer_timeout: float = DEFAULT_ANSWER_TIMEOUT_SECONDS
+    """Seconds the service may take to start its answer to a buffered request."""
+    in_flight: InFlightLimit = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "in_flight", InFlightLimit(self.name, self.max_in_flight))
 
 
 class Upstreams(Mapping[str, Upstream]):
@@ -64,6 +74,8 @@ class Upstreams(Mapping[str, Upstream]):
                     name,
                     httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits),
                     CircuitBreaker(name, policy),
+                    settings.upstream_max_in_flight,
+                    settings.answer_timeout_seconds,
                 )
                 for name, url in urls.items()
             },

@@ -9,11 +9,20 @@ an access token), the expected issuer and audience, and all time claims present.
 Time claims are checked here against the `now` the caller passes (defaulting to the wall clock)
 rather than inside PyJWT, so expiry is testable without sleeping or patching the clock. Checks
 run only after the signature is verified, so a forger never learns more than "invalid".
+
+A phone sends the same token with every request for its whole life, and checking its
+signature and claims costs ~0.1 ms, the largest single step of a proxied request after the
+HTTP work (py-spy, issue 13). So the claims of a token that passed are kept, keyed by the whole
+token text, for at most `VERIFIED_CACHE_SIZE` tokens: a repeat skips the signature, never the
+time checks, which run against `now` on every call. Only verified tokens are kept (a forged or
+expired one is checked in full each time), and the key set is fixed for the process's life,
+so nothing kept can outlive the key that signed it.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -44,6 +53,7 @@ DEFAULT_LEEWAY = timedelta(seconds=30)
 # No legitimate token comes near this; refusing early keeps hostile input cheap.
 _MAX_TOKEN_LENGTH = 8192
 _REQUIRED_CLAIMS = ["sub", "iss", "aud", "iat", "nbf", "exp", "jti"]
+VERIFIED_CACHE_SIZE = 10_000
 
 _INVALID = Message(
     id="Sesi tidak valid. Silakan masuk kembali.",
@@ -95,6 +105,7 @@ class TokenIssuer:
         self._audience = audience
         self._ttl = ttl
         self._leeway_seconds = int(leeway.total_seconds())
+        self._verified: OrderedDict[str, AccessClaims] = OrderedDict()
 
     def issue(
         self,
@@ -124,9 +135,13 @@ class TokenIssuer:
 
     def verify(self, token: str, now: datetime | None = None) -> AccessClaims:
         """Return the claims of a valid token, or raise a 401 `invalid-token`/`token-expired`."""
-        key = self._key_for(token)
-        claims = self._decode(token, key)
+        known = self._verified.get(token)
+        claims = known or self._decode(token, self._key_for(token))
         self._check_times(claims, _epoch(now))
+        if known is None:
+            self._verified[token] = claims
+            if len(self._verified) > VERIFIED_CACHE_SIZE:
+                self._verified.popitem(last=False)  # the oldest first: tokens live minutes
         return claims
 
     def _key_for(self, token: str) -> SigningKey:

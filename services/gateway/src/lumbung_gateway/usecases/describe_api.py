@@ -56,8 +56,7 @@ GATEWAY_ERRORS: Mapping[str, str] = {
     "422": "The data is not valid.",
     "428": "A required precondition header is missing.",
     "429": "Too many requests; see Retry-After.",
-    "503": "The service is unavailable; see Retry-After.",
-    "504": "The service did not answer in time.",
+    "503": "The service is unavailable, busy or slow to answer; see Retry-After.",
 }
 SECURITY_SCHEMES: Doc = {
     "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
