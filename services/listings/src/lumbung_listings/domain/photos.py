@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import tempfile
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -181,14 +182,19 @@ def _shrunk(image: Image.Image, long_side: int) -> Image.Image:
 
 
 def _encode(image: Image.Image) -> PhotoVariant:
-    buffer = io.BytesIO()
-    if image.mode == "RGBA":
-        fmt = ImageFormat.WEBP
-        image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
-    else:
-        fmt = ImageFormat.JPEG
-        image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    data = buffer.getvalue()
+    """Encode into an unnamed temporary file rather than a `BytesIO`: given a real file,
+    Pillow runs the encoder with the GIL released; into a buffer, an optimised progressive JPEG
+    is one call that holds it throughout (~0.3 s at 12 MP), stalling the event loop even when
+    this runs in a worker thread. The bytes are the same either way."""
+    with tempfile.TemporaryFile() as buffer:
+        if image.mode == "RGBA":
+            fmt = ImageFormat.WEBP
+            image.save(buffer, "WEBP", quality=WEBP_QUALITY, method=4)
+        else:
+            fmt = ImageFormat.JPEG
+            image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        buffer.seek(0)
+        data = buffer.read()
     digest = hashlib.sha256(data).hexdigest()
     return PhotoVariant(data, image.width, image.height, fmt.content_type, digest)
 
