@@ -10,9 +10,11 @@ listing's 201; a listing orders knows is hidden is still refused at once.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 from uuid import uuid4
 
 import httpx
+import pytest
 from devstack.stack import Stack
 from lumbung_shared.events import Topic
 
@@ -124,6 +126,55 @@ class TestIdempotentPlacement:
         assert record is not None
         assert record["response"]["status"] == 202
         assert record["created_at"] is not None
+
+    @pytest.mark.parametrize("answered", [True, False], ids=["answer-stored", "older-record"])
+    async def test_a_retry_after_a_crash_before_the_order_insert_places_the_order(
+        self, stack: Stack, gateway: httpx.AsyncClient, answered: bool
+    ) -> None:
+        # A first attempt that died between its key record and its order insert: the record
+        # (with its answer, or without one as older releases wrote it) and no order.
+        listing = await new_listing(gateway, Party(stack, "farmer"))
+        buyer, body = Party(stack, "buyer"), cart((listing["id"], 1))
+        done = await place(gateway, buyer, body, uuid4().hex)
+        key, order_id = uuid4().hex, str(uuid4())
+        async with database(stack, "orders") as db:
+            [record] = await db.idempotency_keys.find({"buyer_id": buyer.id}).to_list(None)
+            crashed = _reissued(record, buyer.id, key, order_id, answered)
+            await db.idempotency_keys.insert_one(crashed)
+
+        retry = await place(gateway, buyer, body, key)
+
+        assert retry.status_code == 202, retry.text
+        assert retry.headers.get("idempotent-replayed") == "true"
+        assert [o["id"] for o in retry.json()["orders"]] == [order_id]
+        assert (await order_of(gateway, buyer, order_id))["state"] in {"pending", "reserved"}
+        assert done.json()["orders"][0]["id"] != order_id
+        async with database(stack, "orders") as db:
+            stored = await db.idempotency_keys.find_one({"_id": crashed["_id"]})
+        assert stored is not None
+        assert stored["response"]["body"] == retry.json()
+
+
+def _reissued(
+    record: dict[str, Any], buyer_id: str, key: str, order_id: str, answered: bool
+) -> dict[str, Any]:
+    """`record` as a first attempt under `key` would have left it, planning order `order_id`."""
+    [planned] = record["plan"]
+    old_id = planned["_id"]
+    plan = [{**planned, "_id": order_id}]
+    reissued = {**record, "_id": f"{buyer_id}:{key}", "key": key, "order_ids": [order_id]}
+    reissued["plan"] = plan
+    if answered:
+        [shown] = record["response"]["body"]["orders"]
+        assert shown["id"] == old_id
+        reissued["response"] = {
+            **record["response"],
+            "body": {"orders": [{**shown, "id": order_id}]},
+        }
+    else:
+        reissued.pop("response")
+        reissued.pop("completed_at", None)
+    return reissued
 
 
 class TestPricingAndSplitting:

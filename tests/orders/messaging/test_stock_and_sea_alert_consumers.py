@@ -138,12 +138,15 @@ class TestStockConsumer:
         await deliver(handlers, Topic.STOCK_EVENTS, StockReleased(order_id="o-1", lines=[LINE]))
         assert recorder.calls == []
 
-    async def test_a_redelivered_reply_reaches_the_use_case_once(self) -> None:
+    async def test_a_redelivered_reply_reaches_the_use_case_again_without_an_inbox_read(
+        self,
+    ) -> None:
+        # The order recognises a repeated reply (`reservation_seen`; see test_reliability).
         recorder = Recorder()
         handlers = stock_handlers(recorder.reserved, recorder.rejected)
         reserved = StockReserved(order_id="o-1", lines=[LINE])
         await deliver(handlers, Topic.STOCK_EVENTS, reserved, repeat=True)
-        assert recorder.calls == [("reserved", "o-1")]
+        assert recorder.calls == [("reserved", "o-1"), ("reserved", "o-1")]
 
 
 class TestSeaAlertConsumer:

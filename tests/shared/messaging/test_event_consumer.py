@@ -13,6 +13,7 @@ from faststream.kafka import KafkaBroker, TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from lumbung_shared.events import Envelope, Topic, new_event
 from lumbung_shared.events.stock import StockRejected
+from lumbung_shared.inbox import SelfIdempotent
 from lumbung_shared.kafka import EventConsumer, TransientError
 from lumbung_shared.redelivery import DeliveryPolicy
 
@@ -22,8 +23,10 @@ class MemoryInbox:
 
     def __init__(self) -> None:
         self.marked: set[tuple[str, str]] = set()
+        self.lookups = 0
 
     async def seen(self, consumer: str, event_id: str) -> bool:
+        self.lookups += 1
         return (consumer, event_id) in self.marked
 
     async def mark(self, consumer: str, event_id: str) -> None:
@@ -71,6 +74,23 @@ class TestEventConsumer:
             await harness.send(event.model_dump_json().encode())
             await harness.send(event.model_dump_json().encode())
         assert seen == ["o-1"]
+        assert harness.inbox.marked == {("orders.saga", str(event.event_id))}
+
+    async def test_a_self_idempotent_handler_runs_without_the_inbox_read_and_is_marked(
+        self,
+    ) -> None:
+        seen: list[str] = []
+
+        async def handle(event: Envelope[Any]) -> None:
+            seen.append(event.payload.order_id)
+
+        harness = Harness(SelfIdempotent(handle))
+        event = rejected()
+        async with TestKafkaBroker(harness.broker):
+            await harness.send(event.model_dump_json().encode())
+            await harness.send(event.model_dump_json().encode())
+        assert seen == ["o-1", "o-1"]  # the repeat is the handler's to recognise
+        assert harness.inbox.lookups == 0
         assert harness.inbox.marked == {("orders.saga", str(event.event_id))}
 
     async def test_transient_failures_are_retried_until_they_pass(self) -> None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
 from fastapi import FastAPI
 from lumbung_shared.events import Topic
+from lumbung_shared.loops import Loop
+from lumbung_shared.mongo import Document, make_mongo_client
 from lumbung_shared.service import Runtime, Setup, create_service_app
 from lumbung_shared.settings import load_settings
+from pymongo import AsyncMongoClient, monitoring
 
 from lumbung_orders.api import listing_snapshots, live, orders, payments
+from lumbung_orders.api.checkout_gate import CheckoutGate
 from lumbung_orders.api.views import order_json
 from lumbung_orders.messaging.listings import listing_handlers
 from lumbung_orders.messaging.sea_alerts import sea_alert_handlers
@@ -25,7 +30,11 @@ from lumbung_orders.storage.sea_alerts import ActiveSeaAlerts
 from lumbung_orders.usecases.expire_reservations import expire_reservations
 from lumbung_orders.usecases.find_orders import FindOrders
 from lumbung_orders.usecases.flag_delivery_risk import FlagDeliveryRisk
-from lumbung_orders.usecases.listing_snapshots import CopyListing, ShowListingSnapshot
+from lumbung_orders.usecases.listing_snapshots import (
+    CopyListing,
+    ListingArrivals,
+    ShowListingSnapshot,
+)
 from lumbung_orders.usecases.move_order import MoveOrder
 from lumbung_orders.usecases.order_changes import OrderChanges
 from lumbung_orders.usecases.place_order import PlaceOrder
@@ -44,23 +53,38 @@ class OrdersState:
     record_payment: RecordPayment
     find_orders: FindOrders
     place_order: PlaceOrder
+    checkout_gate: CheckoutGate
 
 
 def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
     async def setup(runtime: Runtime[OrdersSettings]) -> OrdersState:
-        """Read model, orders with their outbox, the saga and alert consumers, schedules."""
+        """Read model, orders with their outbox, the saga and alert consumers, schedules.
+
+        Checkout has a store client of its own (a bulkhead): with one connection per client
+        (devstack's FerretDB), every checkout command would otherwise queue behind the saga's
+        guarded writes and the relay. It is safe on FerretDB, which is atomic per connection
+        only, because checkout never updates what the saga writes: it reads, inserts new
+        documents (atomic by unique `_id`) and completes its own key records.
+        """
         snapshots = ListingSnapshotRepository(runtime.db.listing_snapshots)
-        repository = OrderRepository(runtime.db.orders, runtime.relay.watch(runtime.db.orders))
+        wake = runtime.relay.watch(runtime.db.orders)
+        repository = OrderRepository(runtime.db.orders, wake)
         keys = IdempotencyRepository(runtime.db.idempotency_keys)
         alerts = ActiveSeaAlerts(runtime.db.sea_alerts)
+        store = make_mongo_client(settings, _command_listeners(runtime.mongo))
+        runtime.run_in_background(_closed_at_shutdown(store))
+        checkout = store[settings.mongo_database]
         await repository.ensure_indexes()
         await keys.ensure_indexes()
         wire = OrderWire(producer=settings.service_name)
         changes = OrderChanges(repository, wire)
         risk = FlagDeliveryRisk(repository, changes, alerts)
+        arrivals = ListingArrivals()
 
         runtime.consume(
-            "listing-snapshots", [Topic.LISTING_EVENTS], listing_handlers(CopyListing(snapshots))
+            "listing-snapshots",
+            [Topic.LISTING_EVENTS],
+            listing_handlers(CopyListing(snapshots, arrivals)),
         )
         replies = RecordStockReply(changes, settings.confirm_within, alerts)
         runtime.consume(
@@ -90,18 +114,48 @@ def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
             record_payment=RecordPayment(changes),
             find_orders=FindOrders(repository),
             place_order=PlaceOrder(
-                orders=repository,
-                keys=keys,
-                snapshots=snapshots,
-                alerts=alerts,
+                orders=OrderRepository(checkout.orders, wake),
+                keys=IdempotencyRepository(checkout.idempotency_keys),
+                snapshots=ListingSnapshotRepository(checkout.listing_snapshots),
+                alerts=ActiveSeaAlerts(checkout.sea_alerts),
                 render=order_json,
                 wire=wire,
                 decide_within=settings.reservation_deadline,
                 listing_wait=settings.listing_wait_seconds,
+                arrivals=arrivals,
+            ),
+            checkout_gate=CheckoutGate(
+                settings.checkouts_in_flight,
+                settings.checkout_wait_seconds,
+                settings.checkout_budget_seconds,
             ),
         )
 
     return setup
+
+
+def _command_listeners(
+    client: AsyncMongoClient[Document],
+) -> list[monitoring.CommandListener]:
+    """The main client's command listeners (the store-command counter), for another client."""
+    listeners = client.options.event_listeners
+    return [each for each in listeners if isinstance(each, monitoring.CommandListener)]
+
+
+def _closed_at_shutdown(client: AsyncMongoClient[Document]) -> Loop:
+    """A background task that only closes `client` when the service stops.
+
+    The runtime closes its own client and cancels background tasks at shutdown; a client that
+    setup opens is closed by such a task, as setup has no shutdown hook of its own.
+    """
+
+    async def hold() -> None:
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await client.close()
+
+    return hold
 
 
 def create_app(settings: OrdersSettings | None = None) -> FastAPI:

@@ -31,9 +31,34 @@ class OrdersSettings(ServiceSettings):
         le=10,
         title="How long checkout waits for a listing the snapshots do not know yet",
         description="The listing copy trails `POST /v1/listings` by 0.1-0.5 s. A listing still "
-        "unknown after this wait (a read every 0.1 s) is ordered anyway, as its own order with "
+        "unknown after this wait (read again as soon as this process copies it, and when the "
+        "wait ends) is ordered anyway, as its own order with "
         "no seller yet, and listings decides; the wait only lets most carts be split by seller "
         "(and shown to the seller) at once. 0 never waits.",
+    )
+    checkouts_in_flight: int = Field(
+        default=8,
+        ge=1,
+        le=1000,
+        title="Checkouts this process works on at once",
+        description="More wait for a turn (`checkout_wait_seconds`), then get 429 + Retry-After: "
+        "one store connection serves the process, and a longer queue only ends in gateway "
+        "timeouts.",
+    )
+    checkout_wait_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=10,
+        title="How long a checkout waits for a turn before 429 + Retry-After",
+    )
+    checkout_budget_seconds: float = Field(
+        default=3.5,
+        gt=0,
+        le=60,
+        title="Longest a checkout may take once it has its turn, then 429 + Retry-After",
+        description="Wait plus budget must stay below the gateway's answer timeout "
+        "(`GATEWAY_ANSWER_TIMEOUT_SECONDS`, 5 s), so a slow checkout is our 429, a retry with "
+        "the same key, never the gateway's timeout (which also counts against the circuit).",
     )
     expiry_scan_seconds: float = Field(
         default=30.0, gt=0, title="How often the sweeper looks for lapsed deadlines"

@@ -23,6 +23,7 @@ from lumbung_shared.events.orders import (
     OrderRejected,
     OrderStockReleaseRequested,
 )
+from lumbung_shared.inbox import self_idempotent
 from lumbung_shared.kafka import EventHandler
 
 from lumbung_listings.usecases.release_stock import ReleaseStock
@@ -41,7 +42,7 @@ RELEASING = (
 def order_handlers(
     reserve_stock: ReserveStock, release_stock: ReleaseStock, settle_stock: SettleStock
 ) -> Mapping[str, EventHandler]:
-    """Handlers by event type for the `stock` consumer group."""
+    """Handlers by event type for the `stock` consumer group (each idempotent per order)."""
 
     async def on_placed(event: Envelope[Any]) -> None:
         await reserve_stock(event.payload)
@@ -52,8 +53,10 @@ def order_handlers(
     async def on_completed(event: Envelope[Any]) -> None:
         await settle_stock(event.payload.order_id)
 
-    return {
-        OrderPlaced.event_type: on_placed,
-        OrderCompleted.event_type: on_completed,
-        **{kind.event_type: on_ended_early for kind in RELEASING},
-    }
+    return self_idempotent(
+        {
+            OrderPlaced.event_type: on_placed,
+            OrderCompleted.event_type: on_completed,
+            **{kind.event_type: on_ended_early for kind in RELEASING},
+        }
+    )

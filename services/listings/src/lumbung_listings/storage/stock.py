@@ -45,8 +45,11 @@ class ListingStock:
         return True
 
     async def drop_marker(self, listing_id: str, order_id: str) -> None:
-        """Forget that `order_id` reserved stock here; the units themselves do not move."""
+        """Forget that `order_id` reserved stock here; the units themselves do not move.
+
+        Filtered by `_id` alone: `$pull` of a marker that is not there changes nothing, so a
+        `reserved_orders` guard would add nothing but a full collection read on FerretDB.
+        """
         await self._listings.update_one(
-            {"_id": listing_id, "reserved_orders": order_id},
-            {"$pull": {"reserved_orders": order_id}},
+            {"_id": listing_id}, {"$pull": {"reserved_orders": order_id}}
         )

@@ -10,12 +10,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Final
 
-from fastapi import APIRouter, Body, Header, Query
+from fastapi import APIRouter, Body, Header, Query, Request
 from fastapi.responses import JSONResponse
 from lumbung_shared.text import SafeText
+from lumbung_shared.web.problems import problem
 from pydantic import BaseModel, Field
 
-from lumbung_orders.api.deps import Buyer, Finder, Moves, OrderId, Participant, Placing
+from lumbung_orders.api.checkout_gate import (
+    BUSY,
+    BUSY_STATUS,
+    RETRY_AFTER_SECONDS,
+    CheckoutsBusyError,
+)
+from lumbung_orders.api.deps import Buyer, Finder, Gate, Moves, OrderId, Participant, Placing
 from lumbung_orders.api.views import OrderPage, OrdersPlaced, OrderView, order_view
 from lumbung_orders.domain.idempotency import require_key
 from lumbung_orders.domain.pricing import PlaceOrderRequest
@@ -27,16 +34,29 @@ router = APIRouter(prefix="/v1/orders", tags=["orders"])
 MAX_PAGE: Final = 100
 
 
-@router.post("", status_code=202, response_model=OrdersPlaced)
+@router.post(
+    "",
+    status_code=202,
+    response_model=OrdersPlaced,
+    responses={BUSY_STATUS: {"description": "Too many checkouts in flight; see Retry-After."}},
+)
 async def place_order(
+    request: Request,
     body: PlaceOrderRequest,
+    *,
     buyer: Buyer,
     placing: Placing,
+    gate: Gate,
     idempotency_key: Annotated[str | None, Header(max_length=512)] = None,
 ) -> JSONResponse:
     """Place a cart (one order per seller); Idempotency-Key required, retries answer the same."""
     key = require_key(idempotency_key)
-    answer = await placing.place(buyer.subject, key, body)
+    try:
+        async with gate.turn():
+            answer = await placing.place(buyer.subject, key, body)
+    except CheckoutsBusyError:
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        return problem(request, BUSY_STATUS, "orders-busy", BUSY, headers=retry)
     headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
     return JSONResponse(answer.body, status_code=answer.status, headers=headers)
 

@@ -12,13 +12,14 @@ from lumbung_shared.events.listings import (
     ListingStatusChanged,
     ListingUpdated,
 )
+from lumbung_shared.inbox import self_idempotent
 from lumbung_shared.kafka import EventHandler
 
 from lumbung_orders.usecases.listing_snapshots import CopyListing
 
 
 def listing_handlers(copy: CopyListing) -> Mapping[str, EventHandler]:
-    """Handlers by event type; each is one version-guarded write."""
+    """Handlers by event type; each is one version-guarded write, so a repeat changes nothing."""
 
     async def on_snapshot(event: Envelope[Any]) -> None:
         payload = event.payload
@@ -33,9 +34,11 @@ def listing_handlers(copy: CopyListing) -> Mapping[str, EventHandler]:
         payload: ListingDeleted = event.payload
         await copy(payload.listing_id, payload.version, {"deleted": True})
 
-    return {
-        ListingCreated.event_type: on_snapshot,
-        ListingUpdated.event_type: on_snapshot,
-        ListingStatusChanged.event_type: on_status_changed,
-        ListingDeleted.event_type: on_deleted,
-    }
+    return self_idempotent(
+        {
+            ListingCreated.event_type: on_snapshot,
+            ListingUpdated.event_type: on_snapshot,
+            ListingStatusChanged.event_type: on_status_changed,
+            ListingDeleted.event_type: on_deleted,
+        }
+    )

@@ -11,6 +11,7 @@ from typing import Any
 
 from lumbung_shared.events import Envelope
 from lumbung_shared.events.stock import StockRejected, StockReserved
+from lumbung_shared.inbox import self_idempotent
 from lumbung_shared.kafka import EventHandler
 
 from lumbung_orders.domain.order_lines import HeldListing
@@ -21,7 +22,7 @@ def stock_handlers(
     reserved: Callable[[str, list[HeldListing]], Awaitable[None]],
     rejected: Callable[[str, str, RejectedLine | None], Awaitable[None]],
 ) -> Mapping[str, EventHandler]:
-    """Handlers by event type for the saga replies."""
+    """Handlers by event type for the saga replies; the order recognises a repeated reply."""
 
     async def on_reserved(event: Envelope[Any]) -> None:
         payload: StockReserved = event.payload
@@ -35,7 +36,9 @@ def stock_handlers(
             line = RejectedLine(listing_id=payload.listing_id, current_price=payload.current_price)
         await rejected(payload.order_id, _REASONS.get(payload.reason, payload.reason), line)
 
-    return {StockReserved.event_type: on_reserved, StockRejected.event_type: on_rejected}
+    return self_idempotent(
+        {StockReserved.event_type: on_reserved, StockRejected.event_type: on_rejected}
+    )
 
 
 _REASONS = {"unknown_listing": "not_found"}

@@ -3,8 +3,10 @@
 The record is inserted FIRST, before any order: its unique `_id` (`<buyer>:<key>`) makes two
 concurrent retries race-safe, since only one insert can win and the loser reads the winner's
 record. The record holds the complete order documents chosen up front (ids, prices, the
-`order.placed` events), so a crash between the key insert and the order inserts is repaired
-by the next retry simply inserting them again — order inserts are idempotent by `_id`.
+`order.placed` events) and the answer rendered from them, so a crash between the key insert
+and the order inserts is repaired by the next retry simply inserting them again (order inserts
+are idempotent by `_id`) before it answers. Every read and write here names one exact `_id`:
+FerretDB reads the whole collection for any other filter, and this one grows by every checkout.
 Records are kept at least 24 h; FerretDB has no TTL index, so housekeeping deletes old ones.
 """
 
@@ -14,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from lumbung_shared.mongo import Document, ensure_indexes
-from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
@@ -49,18 +51,17 @@ class IdempotencyRepository:
             raise
         return record
 
-    async def complete(self, key_id: str, response: Document) -> Document:
-        """Store the answer once; a concurrent completer's earlier answer is kept and returned."""
-        done = await self._collection.find_one_and_update(
-            {"_id": key_id, "response": {"$exists": False}},
-            {"$set": {"response": response, "completed_at": datetime.now(UTC)}},
-            return_document=ReturnDocument.AFTER,
+    async def complete(self, key_id: str, response: Document) -> None:
+        """Store the answer of a record written without one (by a release before answers were
+        planned up front).
+
+        Unguarded on purpose: every completer renders the answer from the same stored plan, so
+        a second write stores the same answer, and a guard (`response: {$exists: false}`) would
+        only turn this exact-`_id` update into a full collection read on FerretDB.
+        """
+        await self._collection.update_one(
+            {"_id": key_id}, {"$set": {"response": response, "completed_at": datetime.now(UTC)}}
         )
-        if done is None:
-            done = await self._collection.find_one({"_id": key_id})
-        assert done is not None
-        stored: Document = done["response"]
-        return stored
 
     async def forget_older_than(self, age: timedelta) -> int:
         result = await self._collection.delete_many(

@@ -36,12 +36,25 @@ class ListingSnapshotRepository:
         return result.modified_count > 0 or result.upserted_id is not None
 
     async def get(self, listing_id: str) -> Document:
-        doc = await self._collection.find_one({"_id": listing_id, "deleted": {"$ne": True}})
+        doc = await self._find(listing_id)
         if doc is None:
             raise NotFoundError("Listing", "Listing")
         return doc
 
     async def many(self, listing_ids: list[str]) -> dict[str, Document]:
-        """The current snapshots of the given listings (deleted ones left out), by listing id."""
-        cursor = self._collection.find({"_id": {"$in": listing_ids}, "deleted": {"$ne": True}})
-        return {doc["_id"]: doc async for doc in cursor}
+        """The current snapshots of the given listings (deleted ones left out), by listing id.
+
+        One exact lookup per listing, not `{_id: {$in: ...}}`: FerretDB reads the whole
+        collection for any filter but an exact `_id`, and a cart names only a few listings.
+        """
+        found = {}
+        for listing_id in dict.fromkeys(listing_ids):
+            doc = await self._find(listing_id)
+            if doc is not None:
+                found[listing_id] = doc
+        return found
+
+    async def _find(self, listing_id: str) -> Document | None:
+        """The snapshot unless deleted; `deleted` is checked here, so the filter stays `{_id}`."""
+        doc = await self._collection.find_one({"_id": listing_id})
+        return None if doc is None or doc.get("deleted") is True else doc

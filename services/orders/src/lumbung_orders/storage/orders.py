@@ -84,7 +84,12 @@ class OrderRepository:
         }
 
     async def insert(self, doc: Document) -> None:
-        """Insert a prepared order; inserting the same `_id` again is a no-op (checkout retry)."""
+        """Insert a prepared order; inserting the same `_id` again is a no-op (checkout retry).
+
+        The relay is woken for a repeat too: the first attempt may have been cut off between
+        its insert and its wake-up (checkout budget), and the relay's claim finds nothing to do
+        when `order.placed` is already out.
+        """
         with contextlib.suppress(DuplicateKeyError):
             await self._collection.insert_one(doc)
         self._wake(doc["_id"])

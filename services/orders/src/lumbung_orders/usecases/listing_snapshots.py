@@ -7,6 +7,9 @@ and admins, the same 404 as for an unknown id to everyone else.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
+
 from lumbung_shared.errors import NotFoundError
 from lumbung_shared.identity import Identity
 from lumbung_shared.mongo import Document
@@ -15,14 +18,45 @@ from lumbung_orders.domain.visibility import may_see_listing
 from lumbung_orders.storage.listing_snapshots import ListingSnapshotRepository
 
 
+class ListingArrivals:
+    """Wakes the checkouts waiting for a listing the moment this process copies it.
+
+    Only a wake-up, never the answer: with several replicas another one may have consumed the
+    listing's event, so a waiter reads the store again when its wait runs out anyway.
+    """
+
+    def __init__(self) -> None:
+        self._waiting: dict[asyncio.Event, frozenset[str]] = {}
+
+    def arrived(self, listing_id: str) -> None:
+        for waiter, listing_ids in self._waiting.items():
+            if listing_id in listing_ids:
+                waiter.set()
+
+    async def wait(self, listing_ids: Iterable[str]) -> None:
+        """Until one of `listing_ids` is copied here (the caller bounds the wait)."""
+        waiter = asyncio.Event()
+        self._waiting[waiter] = frozenset(listing_ids)
+        try:
+            await waiter.wait()
+        finally:
+            del self._waiting[waiter]
+
+
 class CopyListing:
     """Applies one listing event to the copy; a late or repeated version changes nothing."""
 
-    def __init__(self, snapshots: ListingSnapshotRepository) -> None:
+    def __init__(
+        self, snapshots: ListingSnapshotRepository, arrivals: ListingArrivals | None = None
+    ) -> None:
         self._snapshots = snapshots
+        self._arrivals = arrivals
 
     async def __call__(self, listing_id: str, version: int, fields: Document) -> bool:
-        return await self._snapshots.apply(listing_id, version, fields)
+        changed = await self._snapshots.apply(listing_id, version, fields)
+        if changed and self._arrivals is not None:
+            self._arrivals.arrived(listing_id)
+        return changed
 
 
 class ShowListingSnapshot:

@@ -5,20 +5,28 @@
 2. A new key: price the cart from the listing snapshots (errors are answered, not recorded, so
    a retry after the snapshot arrived can succeed), plan one order per seller with fresh ids,
    each with its reservation deadline,
-   and insert the key record holding that plan. Losing that insert to a concurrent retry means
-   the winner's plan is used instead of ours.
+   and insert the key record holding that plan and the answer rendered from it. Losing that
+   insert to a concurrent retry means the winner's plan and answer are used instead of ours.
    A catch order placed while a sea alert covers its origin is flagged at risk in its plan.
    A listing created a moment ago may not have reached the snapshots yet (its `listing.created`
-   is still on its way): checkout waits for it a short while (`listing_wait`), then accepts
+   is still on its way): checkout waits for it a short while (`listing_wait`, woken as soon as
+   this process copies it, see `ListingArrivals`), then accepts
    its line anyway as an order of its own with no seller yet, and listings decides (reserves,
    or rejects `not_found`): never "not found" for a listing whose 201 the seller already has.
    A listing the snapshots know is hidden is refused at once, as before.
-3. Insert the planned orders (idempotent by `_id`), then store the answer in the key record.
+3. Insert the planned orders (idempotent by `_id`; a retry inserts them again, which repairs a
+   crash after step 2), then answer what the key record holds.
+
+Every store call on this path names an exact `_id` (key record, snapshots, inserts): on
+FerretDB any other filter reads the whole collection, and the key records grow by one per
+checkout. The answer is stored with the plan, not after the inserts, because it is rendered
+from the plan alone; that saves the guarded completion write each checkout used to make.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,10 +50,9 @@ from lumbung_orders.storage.orders import (
     to_document,
 )
 from lumbung_orders.storage.sea_alerts import ActiveSeaAlerts
+from lumbung_orders.usecases.listing_snapshots import ListingArrivals
 
 PLACED_STATUS = 202
-LISTING_POLL_SECONDS = 0.1
-"""How often checkout looks again for a listing not in the snapshots yet."""
 
 Render = Callable[[StoredOrder], Document]
 """How an order is shown to the buyer; stored as the answer every retry gets back."""
@@ -74,11 +81,13 @@ class PlaceOrder:
         wire: OrderWire,
         decide_within: timedelta,
         listing_wait: float = 0.0,
+        arrivals: ListingArrivals | None = None,
     ) -> None:
         self._orders = orders
         self._wire = wire
         self._decide_within = decide_within
         self._listing_wait = listing_wait
+        self._arrivals = arrivals or ListingArrivals()
         self._keys = keys
         self._snapshots = snapshots
         self._alerts = alerts
@@ -98,6 +107,7 @@ class PlaceOrder:
             "fingerprint": fingerprint,
             "order_ids": [doc["_id"] for doc in plan],
             "plan": plan,
+            "response": self._answer(plan),
             "created_at": datetime.now(UTC),
         }
         held = await self._keys.claim(mine)
@@ -128,11 +138,17 @@ class PlaceOrder:
         return plan
 
     async def _snapshots_of(self, ids: list[str]) -> dict[str, Document]:
-        """The snapshots of `ids`, waiting a bounded while for any not copied yet."""
+        """The snapshots of `ids`, waiting a bounded while for any not copied yet.
+
+        Read again when this process copies one of the missing listings, and once more when
+        the wait runs out (another replica may have copied it), instead of polling.
+        """
         deadline = time.monotonic() + self._listing_wait
         found = await self._snapshots.many(ids)
-        while len(found) < len(set(ids)) and time.monotonic() < deadline:
-            await asyncio.sleep(LISTING_POLL_SECONDS)
+        while (missing := set(ids) - found.keys()) and (left := deadline - time.monotonic()) > 0:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(left):
+                    await self._arrivals.wait(missing)
             found = await self._snapshots.many(ids)
         return found
 
@@ -144,15 +160,25 @@ class PlaceOrder:
             events += risk.flag_orders([order], alert_id, regencies, now)
         return events
 
+    def _answer(self, plan: list[Document]) -> Document:
+        return {
+            "status": PLACED_STATUS,
+            "body": {"orders": [self._render(from_document(doc)) for doc in plan]},
+        }
+
     async def _finish(self, record: Document, *, replayed: bool) -> PlacedOrders:
+        """Make sure the planned orders exist, then give the key's answer.
+
+        The inserts run on every replay too: each is an exact-`_id` insert that fails at once
+        for an order already there, and they are what repairs a first attempt that crashed
+        between its key record and its orders.
+        """
+        for doc in record["plan"]:
+            await self._orders.insert(doc)
         response = record.get("response")
-        if response is None:
-            for doc in record["plan"]:
-                await self._orders.insert(doc)
-            body = {"orders": [self._render(from_document(doc)) for doc in record["plan"]]}
-            response = await self._keys.complete(
-                record["_id"], {"status": PLACED_STATUS, "body": body}
-            )
+        if response is None:  # a record from before answers were stored with the plan
+            response = self._answer(record["plan"])
+            await self._keys.complete(record["_id"], response)
         return PlacedOrders(int(response["status"]), response["body"], replayed)
 
 
