@@ -32,6 +32,7 @@ from lumbung_listings.usecases import (
     SyncListings,
 )
 from lumbung_listings.usecases.flag_supply_risk import FlagSupplyRisk
+from lumbung_listings.usecases.photo_reencoding import PhotoReencoder
 from lumbung_listings.usecases.purge_tombstones import PurgeTombstones
 from lumbung_listings.usecases.release_stock import ReleaseStock
 from lumbung_listings.usecases.reserve_stock import ReserveStock
@@ -87,7 +88,9 @@ async def setup(runtime: Runtime[ListingsSettings]) -> ListingsService:
         edit_listing=EditListing(listing_repository, risk),
         change_listing_status=ChangeListingStatus(listing_repository),
         delete_listing=DeleteListing(listing_repository, photo_store),
-        add_photo=AddPhoto(listing_repository, photo_store),
+        add_photo=AddPhoto(
+            listing_repository, photo_store, PhotoReencoder(runtime.settings.photo_reencode_slots)
+        ),
         remove_photo=RemovePhoto(listing_repository, photo_store),
         show_photo=ShowPhoto(listing_repository, photo_store),
         search_listings=SearchListings(search_repository),

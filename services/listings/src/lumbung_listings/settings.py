@@ -38,6 +38,12 @@ class ListingsSettings(ServiceSettings):
     housekeeping_seconds: float = Field(
         default=3600, gt=0, title="How often old tombstones and inbox ids are purged"
     )
+    photo_reencode_slots: int = Field(
+        default=2,
+        ge=1,
+        le=32,
+        title="Photos re-encoded at once, each in a worker thread (about one per core)",
+    )
 
     @property
     def sync_settle(self) -> timedelta:
