@@ -71,7 +71,7 @@ def kafka_libs() -> Path:
 
 def ferretdb_binary() -> Path:
     """Our FerretDB program, built through the Go module proxy once."""
-    sources = [FERRETDB_DIR / name for name in ("go.mod", "go.sum", "main.go")]
+    sources = [FERRETDB_DIR / name for name in ("go.mod", "go.sum", "main.go", "idindex.go")]
     binary = cache_dir() / "bin" / f"ferretdb-{_digest(*sources)}"
     if binary.exists():
         return binary

@@ -10,7 +10,9 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -35,8 +37,21 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	if *handler == "sqlite" {
+		go keepIDIndexes(ctx, sqliteDir(*sqliteURL), time.Second)
+	}
+
 	log.Printf("ferretdb listening on %s (%s)", *listen, *handler)
 	if err := server.Run(ctx); err != nil && ctx.Err() == nil {
 		log.Fatalf("ferretdb: %v", err)
 	}
+}
+
+// sqliteDir is the folder of a `file:<dir>/` SQLite URL (query parameters dropped).
+func sqliteDir(u string) string {
+	u = strings.TrimPrefix(u, "file:")
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		u = u[:i]
+	}
+	return u
 }
