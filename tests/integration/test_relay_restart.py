@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from devstack.stack import Stack
+from lumbung_shared.outbox_leases import LEASES, lease_id
 
 from tests.orders.integration.flows import Party, new_listing, place_one
 from tests.support.mongo import database
@@ -83,16 +84,18 @@ class TestRestartAfterSigkill:
             farmer, buyer = Party(own_stack, "farmer"), Party(own_stack, "buyer")
             listing = await new_listing(gateway, farmer, quantity_available=20)
             order = await place_one(gateway, buyer, listing["id"], 2)
-        lease = {
-            "until": datetime.now(UTC) + timedelta(seconds=60),
-            "owner": "the-previous-life",
-            "instance": f"orders@{socket.gethostname()}",
-        }
         async with database(own_stack, "orders") as db:
-            leased = await db.orders.update_one(
-                {"_id": order["id"], "outbox_pending": 1}, {"$set": {"outbox_lease_until": lease}}
+            placed = await db.orders.find_one({"_id": order["id"]})
+            assert placed is not None
+            assert placed["outbox_pending"] == 1  # not published: the relay is off
+            await db[LEASES].insert_one(
+                {
+                    "_id": lease_id(db.orders, order["id"]),
+                    "until": datetime.now(UTC) + timedelta(seconds=60),
+                    "owner": "the-previous-life",
+                    "instance": f"orders@{socket.gethostname()}",
+                }
             )
-        assert leased.modified_count == 1
         own_stack.process("orders").kill()
 
         ready_at = restart_orders(own_stack)

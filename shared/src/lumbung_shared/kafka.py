@@ -25,7 +25,7 @@ from pymongo.errors import ConnectionFailure, ExecutionTimeout, WriteConcernErro
 from lumbung_shared.clock import utc_now
 from lumbung_shared.dead_letters import REPLAYED_FOR_GROUP, DeadLetter
 from lumbung_shared.events import Envelope, Topic, UnknownEventError, decode_event
-from lumbung_shared.inbox import Inbox
+from lumbung_shared.inbox import Inbox, SelfIdempotent
 from lumbung_shared.observability import correlation
 from lumbung_shared.redelivery import DeliveryPolicy, Position, RedeliveryBook
 from lumbung_shared.settings import ServiceSettings
@@ -51,7 +51,12 @@ TRANSIENT: tuple[type[BaseException], ...] = (
 
 
 def make_broker(settings: ServiceSettings) -> KafkaBroker:
-    """A broker whose producer is idempotent with acks=all, so an acked event is durable."""
+    """A broker whose producer is idempotent with acks=all, so an acked event is durable.
+
+    No dependency injection (FastDepends resolved our `Context` parameter in a worker thread
+    per record) and FastStream's two log lines per record at DEBUG (errors stay at ERROR): the
+    two doubled the CPU per record (bench/sections/kafka.py). How records arrive: `subscribe`.
+    """
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
         client_id=settings.service_name,
@@ -59,19 +64,36 @@ def make_broker(settings: ServiceSettings) -> KafkaBroker:
         acks="all",
         request_timeout_ms=settings.kafka_request_timeout_ms,
         graceful_timeout=10.0,
+        apply_types=False,
+        log_level=logging.DEBUG,
     )
 
 
-def outbox_publisher(broker: KafkaBroker) -> Callable[[dict[str, Any]], Awaitable[None]]:
-    """The relay's publish function: one outbox entry to its topic, keyed by aggregate id."""
+async def _the_message(message: KafkaMessage) -> KafkaMessage:
+    """A decoder that hands the handler the message itself (acks, record, raw body)."""
+    return message
 
-    async def publish(entry: dict[str, Any]) -> None:
-        await broker.publish(
+
+def outbox_publisher(
+    broker: KafkaBroker,
+) -> Callable[[dict[str, Any]], Awaitable[Awaitable[object]]]:
+    """The relay's publish function: one outbox entry to its topic, keyed by aggregate id.
+
+    Returns once the record is in the producer's buffer, with its ack to await later
+    (`no_confirm=True` hands back aiokafka's send future), so the relay sends a whole batch
+    before waiting. Order per key holds: aiokafka appends records to their partition's queue
+    in call order and has one produce request per broker in flight, and the idempotent
+    producer's sequence numbers keep retries in that order.
+    """
+
+    async def publish(entry: dict[str, Any]) -> Awaitable[object]:
+        return await broker.publish(
             entry["body"].encode(),
             topic=entry["topic"],
             key=entry["key"].encode(),
             headers={"event-type": entry["type"], "event-id": entry["event_id"]},
             correlation_id=entry.get("correlation_id"),
+            no_confirm=True,
         )
 
     return publish
@@ -137,6 +159,7 @@ class EventConsumer:
             group_instance_id=self._instance,
             ack_policy=AckPolicy.MANUAL,
             auto_offset_reset="earliest",
+            decoder=_the_message,  # with `apply_types=False` (make_broker): no decode, no DI
             title=self.group_id,
             description=f"handles {', '.join(sorted(self._handlers))}",
         )(self.on_message)
@@ -172,7 +195,8 @@ class EventConsumer:
 
     async def _handle_once(self, handler: EventHandler, envelope: Envelope[Any]) -> None:
         event_id = str(envelope.event_id)
-        if await self._inbox.seen(self.group_id, event_id):
+        checked = not isinstance(handler, SelfIdempotent)
+        if checked and await self._inbox.seen(self.group_id, event_id):
             log.info("duplicate event skipped", extra={"event_id": event_id})
             return
         await handler(envelope)

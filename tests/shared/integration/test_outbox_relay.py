@@ -1,65 +1,25 @@
-"""The outbox relay on the real Mongo-wire store (FerretDB): order, removal, leases, drift."""
+"""The outbox relay on the real Mongo-wire store (FerretDB): order, removal, drift, old leases.
+
+Leases: test_outbox_leases.py; real Kafka, acks and store commands: test_outbox_relay_kafka.py.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import uuid4
 
 import pytest
-from devstack.stack import Stack
-from lumbung_shared.events import new_event
-from lumbung_shared.events.stock import StockLine, StockReleased, StockReserved
 from lumbung_shared.outbox import OutboxRelay, outbox_fields, outbox_push
-from pymongo import AsyncMongoClient
-from pymongo.asynchronous.collection import AsyncCollection
 
-Collection = AsyncCollection[dict[str, Any]]
-
-
-@pytest.fixture
-async def collection(stack: Stack) -> AsyncIterator[Collection]:
-    # One connection, as services run on FerretDB (atomic per connection only; see
-    # lumbung_shared.mongo). On MongoDB the lease holds with any pool size.
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
-        stack.mongo.url, tz_aware=True, maxPoolSize=1
-    )
-    try:
-        yield client["outbox_tests"][f"reservations_{uuid4().hex[:8]}"]
-    finally:
-        await client.close()
-
-
-def reserved(order_id: str) -> Any:
-    line = StockLine(listing_id="l-1", quantity=1, remaining=0)
-    return new_event(
-        StockReserved(order_id=order_id, lines=[line]),
-        producer="test",
-        correlation_id="c",
-        key=order_id,
-    )
-
-
-def released(order_id: str) -> Any:
-    line = StockLine(listing_id="l-1", quantity=1, remaining=1)
-    return new_event(
-        StockReleased(order_id=order_id, lines=[line]),
-        producer="test",
-        correlation_id="c",
-        key=order_id,
-    )
-
-
-class Recorder:
-    def __init__(self, delay: float = 0.0) -> None:
-        self.published: list[str] = []
-        self.delay = delay
-
-    async def __call__(self, entry: dict[str, Any]) -> None:
-        await asyncio.sleep(self.delay)
-        self.published.append(entry["event_id"])
+from tests.shared.integration.relay_doubles import (
+    Collection,
+    Recorder,
+    leases_of,
+    released,
+    reserved,
+)
 
 
 class TestOutboxRelay:
@@ -78,7 +38,7 @@ class TestOutboxRelay:
         doc = await collection.find_one({"_id": "o-1"})
         assert doc is not None
         assert (doc["outbox"], doc["outbox_pending"]) == ([], 0)
-        assert "outbox_lease_until" not in doc
+        assert await leases_of(collection) == []
 
     async def test_a_failed_publish_leaves_the_event_for_the_next_pass(
         self, collection: Collection
@@ -86,7 +46,7 @@ class TestOutboxRelay:
         event = reserved("o-2")
         await collection.insert_one({"_id": "o-2", **outbox_fields(event)})
 
-        async def broker_down(entry: dict[str, Any]) -> None:
+        async def broker_down(entry: dict[str, Any]) -> Awaitable[object]:
             raise ConnectionError("broker away")
 
         with pytest.raises(ConnectionError):
@@ -137,10 +97,11 @@ class TestEventsWrittenWhileTheRelayPublishes:
         await collection.insert_one({"_id": "o-1", **outbox_fields(first, second)})
 
         class WriterInTheMiddle(Recorder):
-            async def __call__(self, entry: dict[str, Any]) -> None:
-                await super().__call__(entry)
+            async def __call__(self, entry: dict[str, Any]) -> Awaitable[object]:
+                ack = await super().__call__(entry)
                 if len(self.published) == 1:  # a state change lands while the relay works
                     await collection.update_one({"_id": "o-1"}, outbox_push(written_meanwhile))
+                return ack
 
         recorder = WriterInTheMiddle()
         relay = OutboxRelay([collection], recorder)
@@ -150,7 +111,7 @@ class TestEventsWrittenWhileTheRelayPublishes:
         assert doc is not None
         assert [e["event_id"] for e in doc["outbox"]] == [str(written_meanwhile.event_id)]
         assert doc["outbox_pending"] == 1
-        assert "outbox_lease_until" not in doc
+        assert await leases_of(collection) == []
 
         relay.watch(collection)("o-1")
         assert await relay.drain() == 1
@@ -172,7 +133,7 @@ class TestEventsWrittenWhileTheRelayPublishes:
         doc = await collection.find_one({"_id": "o-2"})
         assert doc is not None
         assert (doc["outbox"], doc["outbox_pending"], doc["state"]) == ([], 0, "reserved")
-        assert "outbox_lease_until" not in doc
+        assert await leases_of(collection) == []
 
 
 class TestCounterDrift:
@@ -196,62 +157,26 @@ class TestCounterDrift:
         assert await OutboxRelay([collection], Recorder()).drain() == 0
 
 
-class TestLeaseOwner:
-    async def test_a_relay_releases_only_its_own_lease(self, collection: Collection) -> None:
-        """The first relay's lease ran out mid-publish and a second relay took the document."""
-        await collection.insert_one({"_id": "o-l", **outbox_fields(reserved("o-l"))})
-        second_owner = {"until": datetime.now(UTC) + timedelta(seconds=30), "owner": "other"}
+class TestLeasesOfOlderRelays:
+    """Relays before `outbox_leases` kept their lease on the document (a date or a sub-document)."""
 
-        class LeaseLost(Recorder):
-            async def __call__(self, entry: dict[str, Any]) -> None:
-                await collection.update_one(
-                    {"_id": "o-l"},
-                    {"$set": {"outbox_lease_until": {**second_owner, "instance": "relay-2"}}},
-                )
-                await super().__call__(entry)
-
-        await OutboxRelay([collection], LeaseLost(), lease_seconds=0.01).drain()
-
-        doc = await collection.find_one({"_id": "o-l"})
-        assert doc is not None
-        assert doc["outbox_lease_until"]["owner"] == "other"
-
-    async def test_a_live_lease_of_another_instance_is_not_taken(
+    async def test_a_lease_left_on_the_document_neither_blocks_nor_stays(
         self, collection: Collection
     ) -> None:
-        await collection.insert_one({"_id": "o-o", **outbox_fields(reserved("o-o"))})
-        first = OutboxRelay([collection], Recorder(), instance="orders@host-a")
-        claimed = await first._claim(collection, {"_id": "o-o"})
-        assert claimed is not None
-
-        recorder = Recorder()
-        assert await OutboxRelay([collection], recorder, instance="orders@host-b").drain() == 0
-        assert recorder.published == []
-
-    async def test_a_restarted_instance_takes_back_its_previous_lives_leases_at_once(
-        self, collection: Collection
-    ) -> None:
-        event = reserved("o-r")
-        await collection.insert_one({"_id": "o-r", **outbox_fields(event)})
-        dead = OutboxRelay([collection], Recorder(), instance="orders@host-a")
-        assert await dead._claim(collection, {"_id": "o-r"}) is not None  # then SIGKILL
-
-        recorder = Recorder()
-        restarted = OutboxRelay([collection], recorder, instance="orders@host-a")
-        assert await restarted.drain() == 1  # the start-up scan, 30 s before the lease ends
-        assert recorder.published == [str(event.event_id)]
-        doc = await collection.find_one({"_id": "o-r"})
-        assert doc is not None
-        assert "outbox_lease_until" not in doc
-
-    async def test_a_bare_date_lease_of_an_older_relay_is_taken_over(
-        self, collection: Collection
-    ) -> None:
+        old_lease = {"until": datetime.now(UTC) + timedelta(seconds=30), "owner": "old"}
+        await collection.insert_one(
+            {"_id": "o-b", **outbox_fields(reserved("o-b")), "outbox_lease_until": old_lease}
+        )
         await collection.insert_one(
             {
-                "_id": "o-b",
-                **outbox_fields(reserved("o-b")),
+                "_id": "o-c",
+                **outbox_fields(reserved("o-c")),
                 "outbox_lease_until": datetime.now(UTC) - timedelta(seconds=1),
             }
         )
-        assert await OutboxRelay([collection], Recorder()).drain() == 1
+
+        assert await OutboxRelay([collection], Recorder()).drain() == 2
+
+        async for doc in collection.find({}):
+            assert (doc["outbox"], doc["outbox_pending"]) == ([], 0)
+            assert "outbox_lease_until" not in doc
