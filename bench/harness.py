@@ -43,7 +43,7 @@ class Row:
         return {**asdict(self), "ratio": self.ratio}
 
 
-def at_least(
+def at_least(  # noqa: PLR0917 (a row is read best in the order it prints)
     section: str,
     figure: str,
     value: float | None,
@@ -61,7 +61,7 @@ def at_least(
     )  # fmt: skip
 
 
-def at_most(
+def at_most(  # noqa: PLR0917 (a row is read best in the order it prints)
     section: str,
     figure: str,
     value: float | None,
@@ -75,7 +75,7 @@ def at_most(
     met = None if value is None or not baseline else value <= times * baseline
     return Row(
         section, figure, value, unit, baseline, baseline_name,
-        f"≤ {times:g}× baseline", met, note,
+        f"≤ {times:g}× baseline", met, note,  # noqa: RUF001
     )  # fmt: skip
 
 

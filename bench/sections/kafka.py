@@ -27,9 +27,10 @@ from uuid import uuid4
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from faststream.kafka import KafkaMessage
+from lumbung_shared.consumer import EventConsumer
 from lumbung_shared.events import Envelope, decode_event, new_event
 from lumbung_shared.events.orders import OrderLine, OrderPlaced
-from lumbung_shared.kafka import EventConsumer, make_broker
+from lumbung_shared.kafka import make_broker
 from lumbung_shared.settings import ServiceSettings
 
 from bench.harness import BenchContext, Row, at_least

@@ -16,6 +16,7 @@ import httpx
 import pytest
 from devstack.stack import Stack
 from faststream.kafka import KafkaBroker
+from lumbung_shared.consumer import EventConsumer
 from lumbung_shared.dead_letters import (
     DeadLetter,
     DeadLetterReplayedError,
@@ -26,7 +27,7 @@ from lumbung_shared.events import Envelope, Topic, new_event
 from lumbung_shared.events.stock import StockRejected
 from lumbung_shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
 from lumbung_shared.inbox import ProcessedEvents
-from lumbung_shared.kafka import EventConsumer, dead_letter_publisher
+from lumbung_shared.kafka import dead_letter_publisher
 from lumbung_shared.redelivery import DeliveryPolicy
 from pymongo import AsyncMongoClient
 

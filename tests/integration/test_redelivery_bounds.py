@@ -14,9 +14,10 @@ from uuid import uuid4
 import pytest
 from devstack.stack import Stack
 from faststream.kafka import KafkaBroker
+from lumbung_shared.consumer import EventConsumer
 from lumbung_shared.events import Envelope, Topic, new_event
 from lumbung_shared.events.stock import StockRejected
-from lumbung_shared.kafka import EventConsumer, TransientError
+from lumbung_shared.kafka import TransientError
 from lumbung_shared.redelivery import DeliveryPolicy
 
 from tests.shared.messaging.test_event_consumer import MemoryInbox

@@ -1,33 +1,22 @@
-"""Kafka the Lumbung way: a producer that does not lose events, consumers that commit only after
-the work is done, de-duplicate, retry what is transient and dead-letter what never will work.
+"""Kafka the Lumbung way, producing side: a producer that does not lose events, the relay's
+pipelined publish, the admin replay, and what a handler raises to ask for a retry.
 
-FastStream's default ack policy commits before the handler runs (at-most-once); `ACK` and
-`REJECT_ON_ERROR` commit after a failure too. Here every message is acknowledged by hand: `ack`
-after success or after it went to the dead-letter topic, `nack` (seek back, redeliver) when the
-failure is transient. How often and how long, and why a poison record cannot hold its
-partition for a minute: `lumbung_shared.redelivery`. Nothing escapes the handler, so the
-consumer loop never dies.
+The consuming side (manual acks, de-duplication, bounded redelivery, dead letters) is
+`lumbung_shared.consumer`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiokafka.errors import KafkaError
-from faststream.kafka import KafkaBroker, KafkaMessage
-from faststream.middlewares import AckPolicy
+from faststream.kafka import KafkaBroker
 from pymongo.errors import ConnectionFailure, ExecutionTimeout, WriteConcernError
 
-from lumbung_shared.clock import utc_now
-from lumbung_shared.dead_letters import REPLAYED_FOR_GROUP, DeadLetter
-from lumbung_shared.events import Envelope, Topic, UnknownEventError, decode_event
-from lumbung_shared.inbox import Inbox, SelfIdempotent
-from lumbung_shared.observability import correlation
-from lumbung_shared.redelivery import DeliveryPolicy, Position, RedeliveryBook
+from lumbung_shared.dead_letters import DeadLetter
+from lumbung_shared.events import Envelope
 from lumbung_shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -69,11 +58,6 @@ def make_broker(settings: ServiceSettings) -> KafkaBroker:
     )
 
 
-async def _the_message(message: KafkaMessage) -> KafkaMessage:
-    """A decoder that hands the handler the message itself (acks, record, raw body)."""
-    return message
-
-
 def outbox_publisher(
     broker: KafkaBroker,
 ) -> Callable[[dict[str, Any]], Awaitable[Awaitable[object]]]:
@@ -110,203 +94,3 @@ def dead_letter_publisher(
         )
 
     return republish
-
-
-class DeadLetterLog(Protocol):
-    """Where a consumer records what it dead-letters, besides the dead-letter topic."""
-
-    async def record(self, letter: DeadLetter) -> None: ...
-
-
-class EventConsumer:
-    """Consumes one consumer group's topics: decode, de-duplicate, handle, acknowledge."""
-
-    def __init__(
-        self,
-        *,
-        group_id: str,
-        handlers: Mapping[str, EventHandler],
-        inbox: Inbox,
-        broker: KafkaBroker,
-        policy: DeliveryPolicy | None = None,
-        dead_letters: DeadLetterLog | None = None,
-        instance: str | None = None,
-    ) -> None:
-        self.group_id = group_id
-        self._handlers = handlers
-        self._inbox = inbox
-        self._broker = broker
-        self._policy = policy or DeliveryPolicy()
-        self._dead_letters = dead_letters
-        self._instance = instance
-        self._book = RedeliveryBook()
-
-    @property
-    def event_types(self) -> list[str]:
-        """The event types this consumer acts on (the rest of its topics it skips)."""
-        return sorted(self._handlers)
-
-    def subscribe(self, topics: Sequence[Topic]) -> None:
-        """Register with FastStream: manual acks, earliest offset for a new group.
-
-        With an `instance`, the group is joined as a static member (KIP-345): a restarted
-        process with the same instance gets its partitions back at once, where a new member
-        would wait for the dead one's session to time out.
-        """
-        self._broker.subscriber(
-            *[str(topic) for topic in topics],
-            group_id=self.group_id,
-            group_instance_id=self._instance,
-            ack_policy=AckPolicy.MANUAL,
-            auto_offset_reset="earliest",
-            decoder=_the_message,  # with `apply_types=False` (make_broker): no decode, no DI
-            title=self.group_id,
-            description=f"handles {', '.join(sorted(self._handlers))}",
-        )(self.on_message)
-
-    async def on_message(self, message: KafkaMessage) -> None:
-        """Entry point for every record; always ends in ack or nack."""
-        position = _position(message)
-        first = self._book.first_delivered(position, time.monotonic())
-        if _header(message, REPLAYED_FOR_GROUP) not in (None, self.group_id):
-            await self._done(message)  # an admin replayed it for another group
-            return
-        try:
-            envelope = decode_event(message.body)
-        except (UnknownEventError, ValueError) as exc:  # ValueError: not even UTF-8 / JSON
-            await self._give_up(message, str(exc)[:1000], 1, 1)  # retrying cannot decode it
-            return
-        handler = self._handlers.get(envelope.type)
-        if handler is None:
-            await self._done(message)
-            return
-        with correlation(envelope.correlation_id):
-            outcome = await self._policy.attempt(
-                lambda: self._handle_once(handler, envelope),
-                deadline=first + self._policy.window_seconds,
-                transient=TRANSIENT,
-            )
-        if outcome.error is None:
-            await self._done(message)
-        elif isinstance(outcome.error, TRANSIENT):
-            await self._redeliver_or_give_up(message, outcome.error, outcome.attempts, first)
-        else:
-            await self._give_up(message, _describe(outcome.error), outcome.attempts, 1)
-
-    async def _handle_once(self, handler: EventHandler, envelope: Envelope[Any]) -> None:
-        event_id = str(envelope.event_id)
-        checked = not isinstance(handler, SelfIdempotent)
-        if checked and await self._inbox.seen(self.group_id, event_id):
-            log.info("duplicate event skipped", extra={"event_id": event_id})
-            return
-        await handler(envelope)
-        await self._inbox.mark(self.group_id, event_id)
-
-    async def _redeliver_or_give_up(
-        self, message: KafkaMessage, error: Exception, attempts: int, first: float
-    ) -> None:
-        """Seek back for another delivery, unless this record used up its deliveries or window.
-
-        Our own bookkeeping, not tenacity: the next delivery is a new call of `on_message`.
-        """
-        position = _position(message)
-        deliveries = self._book.failed(position, first)
-        elapsed = time.monotonic() - first
-        deadline = first + self._policy.window_seconds
-        if deliveries >= self._policy.max_deliveries or time.monotonic() >= deadline:
-            reason = (
-                f"gave up after {deliveries} deliveries over {elapsed:.1f} s: {_describe(error)}"
-            )
-            await self._give_up(message, reason, attempts, deliveries)
-            return
-        pause = self._policy.redelivery_pause(deliveries, deadline)
-        log.warning(
-            "transient failure; redelivering",
-            extra={"error": repr(error)[:300], "deliveries": deliveries, "delay_s": pause},
-        )
-        await asyncio.sleep(pause)
-        await message.nack()
-
-    async def _give_up(
-        self, message: KafkaMessage, reason: str, attempts: int, deliveries: int
-    ) -> None:
-        """Dead-letter the record, then ack it; if the dead letter cannot be written, redeliver.
-
-        A dead-letter topic (or store) that is away does not make the record poison: it is
-        sought back and comes again, after a capped pause, until its dead letter is written.
-        """
-        try:
-            async with asyncio.timeout(self._policy.attempt_timeout):
-                await self._dead_letter(message, reason, attempts, deliveries)
-        except Exception as exc:
-            log.warning("dead letter not written; redelivering", extra={"error": repr(exc)[:300]})
-            await asyncio.sleep(self._policy.outage_pause)
-            await message.nack()
-            return
-        await self._done(message)
-
-    async def _dead_letter(
-        self, message: KafkaMessage, reason: str, attempts: int, deliveries: int
-    ) -> None:
-        """Record the record, untouched, with why and where from: in the store, then the topic."""
-        record = message.raw_message
-        assert not isinstance(record, tuple)  # batch consumers are not used
-        letter = DeadLetter(
-            id=DeadLetter.id_for(self.group_id, record.topic, record.partition, record.offset),
-            consumer_group=self.group_id,
-            source_topic=record.topic,
-            source_partition=record.partition,
-            source_offset=record.offset,
-            key=record.key,
-            headers=tuple(
-                (name, bytes(value).decode(errors="replace")) for name, value in record.headers
-            ),
-            body=message.body,
-            reason=reason[:1000],
-            failed_at=utc_now(),
-        )
-        log.error(
-            "event dead-lettered",
-            extra={"reason": letter.reason, "topic": record.topic, "dead_letter_id": letter.id},
-        )
-        if self._dead_letters is not None:
-            await self._dead_letters.record(letter)
-        await self._broker.publish(
-            message.body,
-            topic=str(Topic.DEAD_LETTER),
-            key=record.key,
-            headers={
-                "dlq-id": letter.id,
-                "dlq-reason": letter.reason,
-                "dlq-attempts": str(attempts),  # in its last delivery
-                "dlq-deliveries": str(deliveries),
-                "dlq-consumer-group": self.group_id,
-                "dlq-source-topic": record.topic,
-                "dlq-source-partition": str(record.partition),
-                "dlq-source-offset": str(record.offset),
-                "dlq-failed-at": letter.failed_at.isoformat(),
-            },
-        )
-
-    async def _done(self, message: KafkaMessage) -> None:
-        self._book.forget(_position(message))
-        await message.ack()
-
-
-def _describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"
-
-
-def _header(message: KafkaMessage, name: str) -> str | None:
-    record = message.raw_message
-    assert not isinstance(record, tuple)
-    for key, value in record.headers or ():
-        if key == name:
-            return bytes(value).decode(errors="replace")
-    return None
-
-
-def _position(message: KafkaMessage) -> Position:
-    record = message.raw_message
-    assert not isinstance(record, tuple)
-    return (record.topic, record.partition, record.offset)

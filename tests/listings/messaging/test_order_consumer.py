@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from lumbung_listings.messaging.orders import order_handlers
+from lumbung_shared.consumer import EventConsumer
 from lumbung_shared.events import Topic, new_event
 from lumbung_shared.events.orders import (
     OrderCancelled,
@@ -25,7 +26,6 @@ from lumbung_shared.events.orders import (
     OrderRejected,
     OrderStockReleaseRequested,
 )
-from lumbung_shared.kafka import EventConsumer
 from lumbung_shared.redelivery import DeliveryPolicy
 
 from tests.shared.messaging.test_event_consumer import MemoryInbox

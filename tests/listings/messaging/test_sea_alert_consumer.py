@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from lumbung_listings.messaging.sea_alerts import sea_alert_handlers
+from lumbung_shared.consumer import EventConsumer
 from lumbung_shared.events import Topic, new_event
 from lumbung_shared.events.sea_alerts import (
     SeaAlertCancelled,
@@ -20,7 +21,6 @@ from lumbung_shared.events.sea_alerts import (
     SeaAlertIssued,
     SeaAlertUpdated,
 )
-from lumbung_shared.kafka import EventConsumer
 from lumbung_shared.redelivery import DeliveryPolicy
 
 from tests.shared.messaging.test_event_consumer import MemoryInbox

@@ -12,6 +12,7 @@ from lumbung_orders.domain.order_lines import HeldListing, ListingKind
 from lumbung_orders.domain.rejection import RejectedLine
 from lumbung_orders.messaging.sea_alerts import sea_alert_handlers
 from lumbung_orders.messaging.stock import stock_handlers
+from lumbung_shared.consumer import EventConsumer
 from lumbung_shared.events import EventPayload, Topic, new_event
 from lumbung_shared.events.sea_alerts import (
     SeaAlertCancelled,
@@ -21,7 +22,7 @@ from lumbung_shared.events.sea_alerts import (
 )
 from lumbung_shared.events.stock import HeldListing as WireHeldListing
 from lumbung_shared.events.stock import StockLine, StockRejected, StockReleased, StockReserved
-from lumbung_shared.kafka import EventConsumer, EventHandler
+from lumbung_shared.kafka import EventHandler
 from lumbung_shared.redelivery import DeliveryPolicy
 
 from tests.shared.messaging.test_event_consumer import MemoryInbox

@@ -11,10 +11,11 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from lumbung_shared.consumer import EventConsumer
 from lumbung_shared.events import Envelope, Topic, new_event
 from lumbung_shared.events.stock import StockRejected
 from lumbung_shared.inbox import SelfIdempotent
-from lumbung_shared.kafka import EventConsumer, TransientError
+from lumbung_shared.kafka import TransientError
 from lumbung_shared.redelivery import DeliveryPolicy
 
 

@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 from aiokafka.structs import ConsumerRecord
+from lumbung_shared.consumer import EventConsumer
 from lumbung_shared.dead_letters import REPLAYED_FOR_GROUP, DeadLetter
 from lumbung_shared.events import Envelope, Topic, new_event
 from lumbung_shared.events.stock import StockRejected
-from lumbung_shared.kafka import EventConsumer, TransientError
+from lumbung_shared.kafka import TransientError
 from lumbung_shared.redelivery import DeliveryPolicy, RedeliveryBook
 from lumbung_shared.secrets import generate_secret
 from lumbung_shared.settings import ServiceSettings

@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from faststream.kafka import KafkaBroker, KafkaMessage, TestKafkaBroker
+from lumbung_shared.consumer import EventConsumer
 from lumbung_shared.events import Envelope, Topic, new_event
 from lumbung_shared.events.stock import StockRejected
-from lumbung_shared.kafka import EventConsumer, make_broker
+from lumbung_shared.kafka import make_broker
 from lumbung_shared.redelivery import DeliveryPolicy
 from lumbung_shared.secrets import generate_secret
 from lumbung_shared.settings import ServiceSettings

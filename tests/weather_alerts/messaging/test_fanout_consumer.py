@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from faststream.kafka import KafkaBroker, TestKafkaBroker
+from lumbung_shared.consumer import EventConsumer
 from lumbung_shared.events import Envelope, Topic, new_event
 from lumbung_shared.events.sea_alerts import (
     SeaAlertCancelled,
@@ -15,7 +16,6 @@ from lumbung_shared.events.sea_alerts import (
     SeaAlertIssued,
     SeaAlertUpdated,
 )
-from lumbung_shared.kafka import EventConsumer
 from lumbung_shared.redelivery import DeliveryPolicy
 from lumbung_weather_alerts.messaging.fanout import fanout_handlers
 from lumbung_weather_alerts.usecases.fan_out_alert import AlertNotice
