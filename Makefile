@@ -50,5 +50,5 @@ fault: install ## the fault test: 300+ orders while listings/orders are SIGKILLe
 	@$(PY) python -m devstack prepare
 	@$(PY) pytest -m fault -q -s
 
-bench: install ## benchmarks (print figures; local stack on 127.0.0.1 only)
-	@for b in bench/*.py; do echo "== $$b"; $(PY) python $$b || exit 1; done
+bench: install ## every benchmark section on one private stack (< 10 min): one table, JSON in .lumbung/bench/
+	@$(PY) python bench/run.py

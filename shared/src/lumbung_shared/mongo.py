@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from pymongo import AsyncMongoClient, IndexModel
+from pymongo import AsyncMongoClient, IndexModel, monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 
 
@@ -25,7 +25,9 @@ class MongoSettings(Protocol):
 Document = dict[str, Any]
 
 
-def make_mongo_client(settings: MongoSettings) -> AsyncMongoClient[Document]:
+def make_mongo_client(
+    settings: MongoSettings, listeners: Sequence[monitoring.CommandListener] = ()
+) -> AsyncMongoClient[Document]:
     """A client that fails fast when the store is away instead of hanging a request.
 
     Every write in Lumbung that must not race is one conditional single-document update, which
@@ -33,6 +35,8 @@ def make_mongo_client(settings: MongoSettings) -> AsyncMongoClient[Document]:
     concurrent guarded decrements of a stock of 10 all "succeeded". Its commands on one
     connection run in order, so devstack runs each process with `mongo_max_pool_size=1`;
     against MongoDB the default pool applies.
+
+    `listeners` see every command (services count theirs, see `lumbung_shared.store_metrics`).
     """
     timeout = settings.mongo_timeout_ms
     return AsyncMongoClient(
@@ -43,6 +47,7 @@ def make_mongo_client(settings: MongoSettings) -> AsyncMongoClient[Document]:
         appname=settings.service_name,
         maxPoolSize=settings.mongo_max_pool_size,
         tz_aware=True,
+        event_listeners=list(listeners),
     )
 
 

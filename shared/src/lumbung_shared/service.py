@@ -14,27 +14,23 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from lumbung_shared.asyncapi import build_asyncapi
+from lumbung_shared.consumer import EventConsumer
 from lumbung_shared.dead_letters import DeadLetters, ReplayDeadLetter
 from lumbung_shared.events import Topic
 from lumbung_shared.inbox import ProcessedEvents
-from lumbung_shared.kafka import (
-    EventConsumer,
-    EventHandler,
-    dead_letter_publisher,
-    make_broker,
-    outbox_publisher,
-)
+from lumbung_shared.kafka import EventHandler, dead_letter_publisher, make_broker, outbox_publisher
 from lumbung_shared.mongo import Document, make_mongo_client, mongo_ready
 from lumbung_shared.observability import configure_logging
 from lumbung_shared.outbox import OutboxRelay
 from lumbung_shared.redelivery import DeliveryPolicy
 from lumbung_shared.settings import ServiceSettings
+from lumbung_shared.store_metrics import StoreMetrics
 from lumbung_shared.web import dead_letters as dead_letters_api
 from lumbung_shared.web import health
 from lumbung_shared.web.guards import SecurityHeadersMiddleware
@@ -122,10 +118,12 @@ async def retry_until_up(what: str, attempt: Callable[[], Awaitable[None]]) -> N
             delay = min(delay * 2, 5.0)
 
 
-def _lifespan(settings: SettingsT, setup: Setup[SettingsT]) -> Callable[[FastAPI], Any]:
+def _lifespan(
+    settings: SettingsT, setup: Setup[SettingsT], store_metrics: StoreMetrics
+) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
-        mongo = make_mongo_client(settings)
+        mongo = make_mongo_client(settings, [store_metrics.listener])
         db = mongo[settings.mongo_database]
         broker = make_broker(settings)
         relay = OutboxRelay(
@@ -193,6 +191,18 @@ def _asyncapi_router(service: str, sends: Sequence[str]) -> APIRouter:
     return router
 
 
+def _metrics_router(store_metrics: StoreMetrics) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/metrics", include_in_schema=False)
+    async def metrics(request: Request) -> Response:
+        """Store commands sent by this process, and which of them scan (Prometheus text)."""
+        body, content_type = store_metrics.render(request.headers.get("accept"))
+        return Response(body, media_type=content_type)
+
+    return router
+
+
 def create_service_app(
     settings: SettingsT,
     *,
@@ -207,14 +217,16 @@ def create_service_app(
     Every service also answers its admins' `/v1/admin/dead-letters` (see
     `lumbung_shared.web.dead_letters`): its consumers record there what they give up on.
 
-    `sends` lists the event types the service emits, for its AsyncAPI document.
+    `sends` lists the event types the service emits, for its AsyncAPI document. `/metrics`
+    counts the process's store commands (see `lumbung_shared.store_metrics`).
     """
     configure_logging(settings.service_name, settings.log_level)
+    store_metrics = StoreMetrics(settings.service_name)
     app = FastAPI(
         title=title,
         description=description,
         version="0.1.0",
-        lifespan=_lifespan(settings, setup),
+        lifespan=_lifespan(settings, setup, store_metrics),
     )
     app.state.internal_secret = settings.internal_secret.get_secret_value().encode()
     app.state.identity_audience = settings.service_name
@@ -224,6 +236,7 @@ def create_service_app(
     app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health.router)
     app.include_router(_asyncapi_router(settings.service_name, sends))
+    app.include_router(_metrics_router(store_metrics))
     app.include_router(dead_letters_api.router)
     for router in routers:
         app.include_router(router)
