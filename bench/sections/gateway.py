@@ -4,8 +4,8 @@ Through the gateway a request pays for the Bearer check, rate limits, identity s
 proxy hop; the direct request carries an identity header signed here, as the gateway would sign
 it, so the service does the same work on both paths. The two paths alternate in rounds (so a
 neighbour's burst of CPU hurts both alike) at 1 and 8 requests in flight, and the difference is
-the gateway's. Two more rows compare httpx (the proxy's upstream client) with aiohttp on the
-same GET straight to listings, so the cost of that choice stays in view.
+the gateway's. Two more rows compare httpx with aiohttp (the proxy's upstream client since
+issue 13) on the same GET straight to listings, so the reason for that choice stays in view.
 
 The load generator is aiohttp: it costs less CPU per request than httpx, and every core it
 takes is one the gateway and the service cannot use on this 2-core box. CPU per request (from
@@ -192,7 +192,7 @@ def _rate_row(concurrency: int, gateway: Tally, direct: Tally) -> Row:
 
 
 async def _clients_rows(ctx: BenchContext, path: str, signed: Callable[[], str]) -> list[Row]:
-    """httpx (the proxy's client) vs aiohttp, each with a pool like the gateway's, c=8.
+    """httpx vs aiohttp (the proxy's client), each with a pool like the gateway's, c=8.
 
     Charged to this process's CPU, which during these rounds runs nothing but the client.
     """

@@ -2,26 +2,32 @@
 
 Route tests need the gateway's own behaviour (authorise, sign, throttle, break, report), not
 Mongo or the services: this builds the gateway's routers around a hand-made state whose
-upstream clients send to `httpx.MockTransport` handlers that record what reached them.
+upstream sessions are the gateway's own (aiohttp, pooled) and reach one real HTTP server per
+fake service on 127.0.0.1. Each server hands what arrived to a handler as an `httpx.Request`
+(a plain value to assert on), records it, and sends the handler's `httpx.Response` back over
+the wire: with its length when it declares one, chunked when not (like an event stream).
 """
 
 from __future__ import annotations
 
 import inspect
+import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 import httpx
+from aiohttp import web
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from lumbung_gateway.api import dead_letters, health, proxy
 from lumbung_gateway.api.bodies import BodyLimits
+from lumbung_gateway.api.deps import Edge
 from lumbung_gateway.api.metrics import GatewayMetrics
 from lumbung_gateway.api.problems import install_gateway_problem_handlers
-from lumbung_gateway.api.upstreams import Upstream, Upstreams
+from lumbung_gateway.api.upstreams import Upstream, Upstreams, pooled_session
 from lumbung_gateway.domain.circuit_breaker import BreakerPolicy, CircuitBreaker
 from lumbung_gateway.domain.client_address import TrustedProxies
 from lumbung_gateway.domain.keys import KeySet
@@ -45,7 +51,11 @@ def answer_ok(request: httpx.Request) -> httpx.Response:
 
 
 def refuse_connection(request: httpx.Request) -> httpx.Response:
-    """A stopped service: the connection is refused."""
+    """A stopped service: nothing listens on its port, every connection is refused.
+
+    Raised from any other handler, `httpx.ConnectError` drops that request's connection
+    without an answer instead: a service that went away while the request was on its way.
+    """
     raise httpx.ConnectError("connection refused", request=request)
 
 
@@ -57,23 +67,59 @@ class FakeService:
     handler: Handler = answer_ok
     received: list[httpx.Request] = field(default_factory=list)
 
-    async def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.received.append(request)
-        answer = self.handler(request)
-        if inspect.isawaitable(answer):
-            answer = await answer
-        # Streamed back as a real service's answer is: the proxy reads it raw, chunk by chunk.
-        return httpx.Response(
-            answer.status_code, headers=answer.headers, stream=_Streamed(answer.read())
+    async def __call__(self, incoming: web.BaseRequest) -> web.StreamResponse:
+        request = httpx.Request(
+            incoming.method,
+            f"http://{self.name}{incoming.raw_path}",
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in incoming.raw_headers],
+            content=await incoming.read(),
         )
+        self.received.append(request)
+        try:
+            answer = self.handler(request)
+            if inspect.isawaitable(answer):
+                answer = await answer
+        except httpx.ConnectError:
+            if incoming.transport is not None:
+                incoming.transport.abort()
+            return web.Response(status=500)  # never reaches the gateway: the line is cut
+        return await _sent_back(incoming, answer)
+
+    @asynccontextmanager
+    async def serving(self) -> AsyncIterator[str]:
+        """The base URL of this service: a server on 127.0.0.1, or a closed port if stopped."""
+        if self.handler is refuse_connection:
+            yield f"http://127.0.0.1:{_closed_port()}"
+            return
+        runner = web.ServerRunner(web.Server(self), shutdown_timeout=1.0)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        try:
+            host, port = runner.addresses[0][:2]
+            yield f"http://{host}:{port}"
+        finally:
+            await runner.cleanup()
 
 
-class _Streamed(httpx.AsyncByteStream):
-    def __init__(self, body: bytes) -> None:
-        self._body = body
+async def _sent_back(incoming: web.BaseRequest, answer: httpx.Response) -> web.StreamResponse:
+    """`answer` over the wire: its declared length kept, chunked when it declares none."""
+    body = answer.read()
+    response = web.StreamResponse(status=answer.status_code)
+    for name, value in answer.headers.multi_items():
+        response.headers.add(name, value)
+    await response.prepare(incoming)
+    await response.write(body)
+    await response.write_eof()
+    return response
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        yield self._body
+
+def _closed_port() -> int:
+    """A port nothing listens on (bound once, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 @dataclass
@@ -115,50 +161,59 @@ async def fake_gateway(
     """The gateway's health, dead-letter and proxy routes in front of fake services."""
     services = {name: FakeService(name, (handlers or {}).get(name, answer_ok)) for name in SERVICES}
     policy = BreakerPolicy(consecutive_failures=3, cooldown=breaker_cooldown)
-    upstreams = Upstreams(
-        {
-            name: Upstream(
-                name,
-                httpx.AsyncClient(transport=httpx.MockTransport(fake), base_url=f"http://{name}"),
-                CircuitBreaker(name, policy),
-                max_in_flight,
-                answer_timeout,
-            )
-            for name, fake in services.items()
-        }
-    )
-    tokens = TokenIssuer(
-        KeySet.from_setting(f"k1:{generate_secret()}"), "https://lumbung.id", "lumbung-api"
-    )
-    secret = generate_secret().encode()
-    state = SimpleNamespace(
+    async with AsyncExitStack() as servers:
+        upstreams = Upstreams(
+            {
+                name: Upstream(
+                    name,
+                    await servers.enter_async_context(fake.serving()),
+                    pooled_session(connect_timeout=2.0, read_timeout=10.0),
+                    CircuitBreaker(name, policy),
+                    max_in_flight,
+                    answer_timeout,
+                )
+                for name, fake in services.items()
+            }
+        )
+        state = _state(upstreams, order_burst, store_check)
+
+        @asynccontextmanager
+        async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+            yield {SERVICE_STATE: state}
+            await upstreams.aclose()
+
+        app = FastAPI(lifespan=lifespan)
+        app.state.internal_secret = generate_secret().encode()
+        install_gateway_problem_handlers(app)
+        for module in (health, dead_letters, proxy):
+            app.include_router(module.router)
+        async with LifespanManager(app) as manager:
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as c:
+                yield FakeGateway(c, services, state.edge.tokens, app.state.internal_secret)
+
+
+def _state(upstreams: Upstreams, order_burst: float, store_check: Check) -> SimpleNamespace:
+    """What the routes take from the lifespan: loose limits but order placement, no store."""
+    edge = Edge(
         throttle=Throttle(RateLimiter(_limits(order_burst))),
-        tokens=tokens,
+        tokens=TokenIssuer(
+            KeySet.from_setting(f"k1:{generate_secret()}"), "https://lumbung.id", "lumbung-api"
+        ),
         api_keys=ApiKeys(keys=None, accounts=None),  # type: ignore[arg-type]  # never asked
         trusted_proxies=TrustedProxies.parse(""),
         upstreams=upstreams,
         metrics=GatewayMetrics(),
         body_limits=BodyLimits(256 * 1024, 1024 * 1024),
+    )
+    return SimpleNamespace(
+        edge=edge,
+        metrics=edge.metrics,
         readiness=Readiness(
             {"mongo": store_check},
             {name: _upstream_check(upstreams, name) for name in upstreams},
         ),
     )
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
-        yield {SERVICE_STATE: state}
-        await upstreams.aclose()
-
-    app = FastAPI(lifespan=lifespan)
-    app.state.internal_secret = secret
-    install_gateway_problem_handlers(app)
-    for module in (health, dead_letters, proxy):
-        app.include_router(module.router)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
-            yield FakeGateway(client, services, tokens, secret)
 
 
 def _upstream_check(upstreams: Upstreams, name: str) -> Check:

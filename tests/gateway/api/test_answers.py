@@ -22,6 +22,11 @@ def _events(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, headers={"content-type": "text/event-stream"}, stream=stream)
 
 
+def _linked(request: httpx.Request) -> httpx.Response:
+    links = [("link", '</v1/listings?page=2>; rel="next"'), ("link", '</v1/listings>; rel="first"')]
+    return httpx.Response(200, json=[], headers=[*links, ("server", "uvicorn")])
+
+
 def _not_found(request: httpx.Request) -> httpx.Response:
     return httpx.Response(404, json={"type": "x", "status": 404}, headers={"etag": '"v1"'})
 
@@ -54,3 +59,13 @@ class TestAnswersPassThrough:
         assert answer.headers["content-type"] == "text/event-stream"
         assert "content-length" not in answer.headers
         assert answer.content == b"id: 1\ndata: {}\n\n"
+
+    async def test_repeated_headers_all_arrive_and_the_server_banner_does_not(self) -> None:
+        async with fake_gateway({"listings": _linked}) as gateway:
+            answer = await gateway.client.get("/v1/listings", headers=gateway.bearer("buyer"))
+
+        assert answer.headers.get_list("link") == [
+            '</v1/listings?page=2>; rel="next"',
+            '</v1/listings>; rel="first"',
+        ]
+        assert "server" not in answer.headers

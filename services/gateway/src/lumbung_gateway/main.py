@@ -28,6 +28,7 @@ from pymongo import AsyncMongoClient
 
 from lumbung_gateway.api import accounts, admin, dead_letters, health, openapi, proxy
 from lumbung_gateway.api.bodies import BodyLimits
+from lumbung_gateway.api.deps import Edge
 from lumbung_gateway.api.metrics import GatewayMetrics, MetricsMiddleware
 from lumbung_gateway.api.problems import install_gateway_problem_handlers
 from lumbung_gateway.api.upstreams import Upstreams
@@ -60,13 +61,11 @@ class GatewayState:
     sessions: Sessions
     api_keys: ApiKeys
     throttle: Throttle
-    tokens: TokenIssuer
-    trusted_proxies: TrustedProxies
-    upstreams: Upstreams
     metrics: GatewayMetrics
     readiness: Readiness
     api_description: ApiDescription
-    body_limits: BodyLimits
+    edge: Edge
+    """What every proxied request uses (throttle, tokens, the services…), as one dependency."""
 
 
 def _state(
@@ -94,18 +93,24 @@ def _state(
     upstream_checks: dict[str, Check] = {
         name: partial(upstreams.unready_reason, name) for name in upstreams
     }
-    return GatewayState(
-        accounts=Accounts(account_repository, hashing),
-        sessions=sessions,
-        api_keys=ApiKeys(ApiKeyRepository(db.api_keys), account_repository),
+    edge = Edge(
         throttle=Throttle.from_settings(settings),
         tokens=tokens,
+        api_keys=ApiKeys(ApiKeyRepository(db.api_keys), account_repository),
         trusted_proxies=TrustedProxies.parse(settings.trusted_proxies),
         upstreams=upstreams,
         metrics=metrics,
+        body_limits=BodyLimits(settings.max_body_bytes, settings.max_upload_bytes),
+    )
+    return GatewayState(
+        accounts=Accounts(account_repository, hashing),
+        sessions=sessions,
+        api_keys=edge.api_keys,
+        throttle=edge.throttle,
+        metrics=metrics,
         readiness=Readiness(checks, upstream_checks),
         api_description=ApiDescription(upstreams, settings.openapi_cache_seconds),
-        body_limits=BodyLimits(settings.max_body_bytes, settings.max_upload_bytes),
+        edge=edge,
     )
 
 

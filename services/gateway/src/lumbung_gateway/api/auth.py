@@ -13,7 +13,7 @@ from lumbung_shared.errors import ForbiddenError, Message
 from lumbung_shared.identity import Identity, Role
 from pydantic import ValidationError
 
-from lumbung_gateway.api.deps import ApiKeysDep, ClientIp, ThrottleDep, TokensDep
+from lumbung_gateway.api.deps import ClientIp, EdgeDep
 from lumbung_gateway.domain.errors import AuthenticationError
 from lumbung_gateway.domain.rate_limit import LimitScope
 from lumbung_gateway.domain.tokens import TokenIssuer
@@ -31,23 +31,18 @@ _INVALID_TOKEN = Message(
 )
 
 
-async def authenticate(
-    request: Request,
-    throttle: ThrottleDep,
-    tokens: TokensDep,
-    api_keys: ApiKeysDep,
-    ip: ClientIp,
-) -> Identity:
+async def authenticate(request: Request, edge: EdgeDep, ip: ClientIp) -> Identity:
     """The caller from `Authorization: Bearer <jwt>` or `X-API-Key`; 401 for a bad credential."""
+    throttle = edge.throttle
     throttle.spend(LimitScope.IP, ip)
     header = request.headers.get("authorization")
     api_key = request.headers.get(API_KEY_HEADER)
     if header is not None and api_key is not None:
         raise AuthenticationError("ambiguous-credentials", _TWO_CREDENTIALS)
     if api_key is not None:
-        identity = await api_keys.authenticate(api_key.strip())
+        identity = await edge.api_keys.authenticate(api_key.strip())
     elif header is not None:
-        identity = _from_bearer(tokens, header)
+        identity = _from_bearer(edge.tokens, header)
     else:
         return ANONYMOUS
     throttle.spend(LimitScope.ACCOUNT, identity.subject)

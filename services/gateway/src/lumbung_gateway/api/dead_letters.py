@@ -12,14 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-import httpx
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from lumbung_shared.identity import Identity
 
 from lumbung_gateway.api.auth import Admin
 from lumbung_gateway.api.bodies import BodyLimits
-from lumbung_gateway.api.deps import BodyLimitsDep, MetricsDep, UpstreamsDep
+from lumbung_gateway.api.deps import EdgeDep
 from lumbung_gateway.api.forwarding import Target, pass_on
 from lumbung_gateway.api.metrics import GatewayMetrics
 from lumbung_gateway.api.upstreams import Upstream
@@ -51,8 +50,8 @@ class _Door:
         self, path: str, query: dict[str, str | int | None] | None = None
     ) -> Response:
         """Send to `path` on the service, the parameters encoded afresh (absent ones left out)."""
-        params = {k: v for k, v in (query or {}).items() if v is not None}
-        target = Target(httpx.URL(path, params=params), path)
+        params: dict[str, str | int] = {k: v for k, v in (query or {}).items() if v is not None}
+        target = Target.with_query(path, params)
         return await pass_on(
             self.request,
             self.upstream,
@@ -68,14 +67,12 @@ async def _door(
     request: Request,
     *,
     admin: Admin,
-    upstreams: UpstreamsDep,
-    limits: BodyLimitsDep,
-    metrics: MetricsDep,
+    edge: EdgeDep,
 ) -> _Door:
     """The named service (404 if unknown), named in the metrics like proxied requests."""
     name = known_service(service)
     request.state.metrics_upstream = name
-    return _Door(request, admin, upstreams[name], limits, metrics)
+    return _Door(request, admin, edge.upstreams[name], edge.body_limits, edge.metrics)
 
 
 Door = Annotated[_Door, Depends(_door)]

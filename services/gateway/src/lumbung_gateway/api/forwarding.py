@@ -2,7 +2,8 @@
 
 Large or open-ended answers stream back unbuffered (photos, Server-Sent Events); a small answer
 of declared length (most JSON) is read whole and sent as one body, because streaming it costs a
-task group and a chunk loop per response (14 % of the gateway's CPU, py-spy, issue 13).
+task group and a chunk loop per response (14 % of the gateway's CPU, py-spy, issue 13). Headers
+pass both ways as raw byte pairs, filtered by name: no header dict is built per request.
 
 Only idempotent methods are retried, and only when the request never reached the service
 (connect errors). Every "not now" is a fast 503 with `Retry-After`, never a long wait: a circuit
@@ -19,14 +20,17 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-import httpx
+import aiohttp
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from lumbung_shared.identity import IDENTITY_HEADER, Identity, sign_identity
 from lumbung_shared.observability import correlation_id
 from lumbung_shared.web.middleware import CORRELATION_HEADER
 from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException
+from yarl import URL
 
 from lumbung_gateway.api.bodies import (
     BodyLimits,
@@ -51,46 +55,48 @@ CONNECT_RETRIES = 2
 FAILURE_STATUSES = frozenset({502, 503, 504})
 FORWARDED_REQUEST_HEADERS = frozenset(
     {
-        "accept",
-        "accept-language",
-        "content-type",
-        "if-match",
-        "if-none-match",
-        "if-modified-since",
-        "if-range",
-        "range",
-        "idempotency-key",
-        "last-event-id",
-        "user-agent",
-        "webhook-signature",
-        "webhook-id",
-        "webhook-timestamp",
-        "x-payment-callback-id",
-        "x-payment-signature",
-        "x-payment-timestamp",
+        b"accept",
+        b"accept-language",
+        b"content-type",
+        b"if-match",
+        b"if-none-match",
+        b"if-modified-since",
+        b"if-range",
+        b"range",
+        b"idempotency-key",
+        b"last-event-id",
+        b"user-agent",
+        b"webhook-signature",
+        b"webhook-id",
+        b"webhook-timestamp",
+        b"x-payment-callback-id",
+        b"x-payment-signature",
+        b"x-payment-timestamp",
     }
 )
 DROPPED_RESPONSE_HEADERS = frozenset(
     {
-        "connection",
-        "keep-alive",
-        "transfer-encoding",
-        "content-length",
-        "server",
-        "date",
-        CORRELATION_HEADER,
+        b"connection",
+        b"keep-alive",
+        b"transfer-encoding",
+        b"content-length",
+        b"server",
+        b"date",
+        CORRELATION_HEADER.encode(),
     }
 )
 
 BUFFERED_BYTES = 64 * 1024
 """Answers up to this declared length are read whole before they are passed back."""
 
+RawHeaders = list[tuple[bytes, bytes]]
+
 
 @dataclass(frozen=True)
 class Target:
-    """Where a request goes on its service, and the path its signed identity is bound to."""
+    """Where a request goes on its service (path and query, encoded), and the signed path."""
 
-    url: httpx.URL
+    path_and_query: str
     signed_path: str
 
     @classmethod
@@ -98,8 +104,25 @@ class Target:
         """Path and query exactly as the client encoded them, so nothing is re-interpreted."""
         raw_path: bytes = request.scope.get("raw_path") or request.url.path.encode()
         query: bytes = request.scope.get("query_string", b"")
-        url = httpx.URL(raw_path=raw_path + (b"?" + query if query else b""))
-        return cls(url, request.url.path)
+        sent = raw_path + (b"?" + query if query else b"")
+        return cls(sent.decode("latin-1"), request.url.path)
+
+    @classmethod
+    def with_query(cls, path: str, params: dict[str, str | int]) -> Target:
+        """`path` with `params` encoded afresh (for routes that re-build what they send)."""
+        query = urlencode(params)
+        return cls(f"{path}?{query}" if query else path, path)
+
+
+@dataclass(frozen=True)
+class _Outgoing:
+    """One request as it will be sent: method, absolute URL, headers, body, retry allowed."""
+
+    method: str
+    url: URL
+    headers: dict[str, str]
+    body: bytes | AsyncIterator[bytes]
+    retry: bool
 
 
 async def pass_on(
@@ -112,7 +135,7 @@ async def pass_on(
     metrics: GatewayMetrics,
 ) -> Response:
     """Send `request` to `target` on `upstream` as `identity`; its answer, passed back."""
-    outgoing, retry = await _outgoing(limits, upstream, request, identity, target)
+    outgoing = await _outgoing(limits, upstream, request, identity, target)
     labels = (("upstream", upstream.name),)
     try:
         with upstream.in_flight.slot():
@@ -123,7 +146,7 @@ async def pass_on(
                 raise
             # An upload's body is still being sent while we wait: only read timeouts apply.
             deadline = None if is_upload(request) else upstream.answer_timeout
-            return await _forward(upstream, outgoing, retry, deadline)
+            return await _forward(upstream, outgoing, deadline)
     except UpstreamBusyError:
         metrics.busy_rejections.inc(labels)
         raise
@@ -132,7 +155,11 @@ async def pass_on(
 def _headers_for_upstream(
     request: Request, identity: Identity, audience: str, path: str
 ) -> dict[str, str]:
-    headers = {k: v for k, v in request.headers.items() if k in FORWARDED_REQUEST_HEADERS}
+    headers = {
+        k.decode("latin-1"): v.decode("latin-1")
+        for k, v in request.scope["headers"]
+        if k in FORWARDED_REQUEST_HEADERS
+    }
     headers[IDENTITY_HEADER] = sign_identity(
         identity,
         request.app.state.internal_secret,
@@ -144,84 +171,96 @@ def _headers_for_upstream(
     return headers
 
 
-async def _send(upstream: Upstream, request: httpx.Request, retry: bool) -> httpx.Response:
-    """Send, retrying connect failures (the request never left) when `retry` allows."""
-    attempts = CONNECT_RETRIES + 1 if retry else 1
-    for attempt in range(1, attempts + 1):
-        try:
-            return await upstream.client.send(request, stream=True)
-        except httpx.ConnectError:
-            if attempt == attempts:
-                raise
-            await asyncio.sleep(0.05 * attempt)
-    raise AssertionError("unreachable")
-
-
 async def _outgoing(
     limits: BodyLimits, upstream: Upstream, request: Request, identity: Identity, target: Target
-) -> tuple[httpx.Request, bool]:
-    """The request to send, and whether it may be retried (buffered body, idempotent method)."""
+) -> _Outgoing:
+    """The request to send; retried only with a buffered body and an idempotent method."""
     headers = _headers_for_upstream(request, identity, upstream.name, target.signed_path)
-    content: bytes | AsyncIterator[bytes]
+    body: bytes | AsyncIterator[bytes]
     if is_upload(request):
         limit = limits.max_upload_bytes
         check_declared_length(request, limit)
         if "content-length" in request.headers:
             headers["content-length"] = request.headers["content-length"]
-        content, retry = stream_bounded(request, limit), False
+        body, retry = stream_bounded(request, limit), False
     else:
-        content = await read_bounded(request, limits.max_body_bytes)
+        body = await read_bounded(request, limits.max_body_bytes)
         retry = request.method in IDEMPOTENT
-    built = upstream.client.build_request(
-        request.method, target.url, headers=headers, content=content
-    )
-    return built, retry
+    url = URL(upstream.base_url + target.path_and_query, encoded=True)
+    return _Outgoing(request.method, url, headers, body, retry)
 
 
-async def _forward(
-    upstream: Upstream, outgoing: httpx.Request, retry: bool, deadline: float | None
-) -> Response:
+async def _send(upstream: Upstream, outgoing: _Outgoing) -> aiohttp.ClientResponse:
+    """Send, retrying connect failures (the request never left) when the request allows."""
+    attempts = CONNECT_RETRIES + 1 if outgoing.retry else 1
+    for attempt in range(1, attempts + 1):
+        try:
+            return await upstream.session.request(
+                outgoing.method,
+                outgoing.url,
+                headers=outgoing.headers,
+                data=outgoing.body or None,  # no empty body, no `Content-Length: 0` on a GET
+                allow_redirects=False,
+            )
+        except aiohttp.ClientConnectorError:
+            if attempt == attempts:
+                raise
+            await asyncio.sleep(0.05 * attempt)
+        except aiohttp.ClientConnectionError as exc:
+            # aiohttp wraps what the body's reader raised; a refused body is the caller's fault.
+            if isinstance(exc.__cause__, BodyTooLargeError | HTTPException):
+                raise exc.__cause__ from None
+            raise
+    raise AssertionError("unreachable")
+
+
+async def _forward(upstream: Upstream, outgoing: _Outgoing, deadline: float | None) -> Response:
     """The service's answer, or a 503 error: unreachable, or no answer within `deadline` s."""
     name, breaker = upstream.name, upstream.breaker
     try:
         async with asyncio.timeout(deadline):
-            response = await _send(upstream, outgoing, retry)
-    except BodyTooLargeError:
+            response = await _send(upstream, outgoing)
+    except (BodyTooLargeError, HTTPException):
         breaker.record_success(time.monotonic())  # the service is fine; the body was not
         raise
-    except (httpx.TimeoutException, TimeoutError):
+    except TimeoutError:  # aiohttp's connect and read timeouts are TimeoutErrors too
         breaker.record_failure(time.monotonic())
         log.warning("upstream timed out", extra={"upstream": name, "path": outgoing.url.path})
         raise UpstreamTimeoutError(name, breaker.retry_after(time.monotonic())) from None
-    except httpx.TransportError as exc:
+    except aiohttp.ClientError as exc:
         breaker.record_failure(time.monotonic())
         log.warning("upstream unreachable", extra={"upstream": name, "error": repr(exc)})
         raise UpstreamUnavailableError(name, breaker.retry_after(time.monotonic())) from None
-    if response.status_code in FAILURE_STATUSES:
+    if response.status in FAILURE_STATUSES:
         breaker.record_failure(time.monotonic())
     else:
         breaker.record_success(time.monotonic())
-    headers = {
-        k: v for k, v in response.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS
-    }
+    headers = [(k, v) for k, v in response.raw_headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
     if _is_small(response):
         try:
-            body = b"".join([chunk async for chunk in response.aiter_raw()])  # as sent, encoded
-        except httpx.TransportError as exc:  # the service dropped the answer half-way
+            body = await response.read()  # as sent, encoded (the session does not decompress)
+        except (aiohttp.ClientError, TimeoutError) as exc:  # the answer was cut short
             log.warning("upstream answer cut short", extra={"upstream": name, "error": repr(exc)})
             raise UpstreamUnavailableError(name, breaker.retry_after(time.monotonic())) from None
         finally:
-            await response.aclose()
-        return Response(body, status_code=response.status_code, headers=headers)
-    return StreamingResponse(
-        response.aiter_raw(),
-        status_code=response.status_code,
-        headers=headers,
-        background=BackgroundTask(response.aclose),
-    )
+            response.release()
+        answer = Response(body, status_code=response.status)
+    else:
+        answer = StreamingResponse(
+            response.content.iter_any(),
+            status_code=response.status,
+            background=BackgroundTask(_released, response),
+        )
+    answer.raw_headers.extend(headers)  # after Starlette's own content-length, if any
+    return answer
 
 
-def _is_small(response: httpx.Response) -> bool:
+async def _released(response: aiohttp.ClientResponse) -> None:
+    """A coroutine, so Starlette runs it on the loop: a plain function would go to a thread."""
+    response.release()
+
+
+def _is_small(response: aiohttp.ClientResponse) -> bool:
     """A body of declared length up to `BUFFERED_BYTES`; event streams declare none."""
-    length = response.headers.get("content-length", "")
-    return length.isdigit() and int(length) <= BUFFERED_BYTES
+    length = response.content_length
+    return length is not None and length <= BUFFERED_BYTES

@@ -13,7 +13,7 @@ from lumbung_shared.identity import Identity, Role
 from lumbung_shared.web.problems import status_problem
 
 from lumbung_gateway.api.auth import Caller
-from lumbung_gateway.api.deps import BodyLimitsDep, ClientIp, MetricsDep, ThrottleDep, UpstreamsDep
+from lumbung_gateway.api.deps import ClientIp, EdgeDep
 from lumbung_gateway.api.forwarding import Target, pass_on
 from lumbung_gateway.api.metrics import route_template
 from lumbung_gateway.domain.errors import UpstreamUnavailableError
@@ -64,10 +64,7 @@ async def proxy(
     *,
     identity: Caller,
     ip: ClientIp,
-    throttle: ThrottleDep,
-    upstreams: UpstreamsDep,
-    limits: BodyLimitsDep,
-    metrics: MetricsDep,
+    edge: EdgeDep,
 ) -> Response:
     """Forward an authenticated request to the service that owns its path."""
     name = upstream_for(request.url.path)
@@ -75,17 +72,18 @@ async def proxy(
         return status_problem(request, 404)
     request.state.metrics_route = route_template(request.url.path)
     request.state.metrics_upstream = name
+    throttle = edge.throttle
     bucket = _order_bucket(request, identity, ip)
     if bucket is not None:
         throttle.spend(LimitScope.ORDER_PLACEMENT, bucket)
     try:
         response = await pass_on(
             request,
-            upstreams[name],
+            edge.upstreams[name],
             identity,
             Target.as_sent(request),
-            limits=limits,
-            metrics=metrics,
+            limits=edge.body_limits,
+            metrics=edge.metrics,
         )
     except UpstreamUnavailableError:
         # Circuit open, too many in flight or connection refused: the order was not placed. (A

@@ -1,4 +1,4 @@
-"""The services behind the gateway as its HTTP door reaches them: one pooled client each.
+"""The services behind the gateway as its HTTP door reaches them: one pooled session each.
 
 These clients are the proxy's transport: requests and responses stream through them byte for
 byte (photos, Server-Sent Events), so they belong beside the proxy in `api`, not in `storage`
@@ -6,6 +6,10 @@ byte (photos, Server-Sent Events), so they belong beside the proxy in `api`, not
 layer with no rule to apply. Each service also has its circuit breaker and its bound on
 requests in flight here. The use cases that need the services (readiness, the merged API
 description) get this object through a small protocol, so `usecases` never imports `api`.
+
+The client is aiohttp, not httpx: on the same GET it costs ~2.4x less CPU per request (917 vs
+2,211 µs, bench section `gateway`), and on this 2-core box the proxy's CPU is its latency.
+Sessions are made in the lifespan (aiohttp binds them to the running loop) and closed with it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+import aiohttp
 
 from lumbung_gateway.domain.circuit_breaker import BreakerPolicy, CircuitBreaker
 from lumbung_gateway.domain.in_flight import InFlightLimit
@@ -24,14 +28,20 @@ from lumbung_gateway.settings import GatewaySettings
 FETCH_TIMEOUT_SECONDS = 3.0
 DEFAULT_MAX_IN_FLIGHT = 32
 DEFAULT_ANSWER_TIMEOUT_SECONDS = 5.0
+MAX_CONNECTIONS = 200
+KEEP_ALIVE_SECONDS = 4.0
+"""Below uvicorn's 5 s keep-alive, so the gateway drops an idle connection before the service
+does: reusing one the service is closing would fail a POST, which must not be re-sent."""
 
 
 @dataclass(frozen=True)
 class Upstream:
-    """One service behind the gateway: its client, circuit breaker and in-flight bound."""
+    """One service behind the gateway: its session, circuit breaker and in-flight bound."""
 
     name: str
-    client: httpx.AsyncClient
+    base_url: str
+    """Scheme, host and port, no trailing slash: raw paths are appended as the client sent them."""
+    session: aiohttp.ClientSession
     breaker: CircuitBreaker
     max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
     answer_timeout: float = DEFAULT_ANSWER_TIMEOUT_SECONDS
@@ -39,7 +49,26 @@ class Upstream:
     in_flight: InFlightLimit = field(init=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
         object.__setattr__(self, "in_flight", InFlightLimit(self.name, self.max_in_flight))
+
+
+def pooled_session(connect_timeout: float, read_timeout: float) -> aiohttp.ClientSession:
+    """One service's connection pool; call inside the running loop (the lifespan).
+
+    Bodies pass through as sent (no decompression; `pass_on` never follows redirects), and there
+    is no total timeout: an event stream stays open for minutes, each read bounded on its own.
+    """
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS, keepalive_timeout=KEEP_ALIVE_SECONDS),
+        timeout=aiohttp.ClientTimeout(
+            total=None,
+            connect=connect_timeout,
+            sock_connect=connect_timeout,
+            sock_read=read_timeout,
+        ),
+        auto_decompress=False,
+    )
 
 
 class Upstreams(Mapping[str, Upstream]):
@@ -51,14 +80,7 @@ class Upstreams(Mapping[str, Upstream]):
 
     @classmethod
     def from_settings(cls, settings: GatewaySettings) -> Upstreams:
-        """Pooled clients with connect/read timeouts; retries happen per request, by method."""
-        timeout = httpx.Timeout(
-            connect=settings.connect_timeout_seconds,
-            read=settings.read_timeout_seconds,
-            write=settings.read_timeout_seconds,
-            pool=settings.connect_timeout_seconds,
-        )
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+        """Pooled sessions with connect/read timeouts; retries happen per request, by method."""
         policy = BreakerPolicy(
             consecutive_failures=settings.breaker_failures,
             cooldown=settings.breaker_cooldown_seconds,
@@ -72,7 +94,8 @@ class Upstreams(Mapping[str, Upstream]):
             {
                 name: Upstream(
                     name,
-                    httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits),
+                    url,
+                    pooled_session(settings.connect_timeout_seconds, settings.read_timeout_seconds),
                     CircuitBreaker(name, policy),
                     settings.upstream_max_in_flight,
                     settings.answer_timeout_seconds,
@@ -98,26 +121,28 @@ class Upstreams(Mapping[str, Upstream]):
 
     async def fetch_json(self, name: str, path: str) -> dict[str, Any] | None:
         """The JSON object `name` serves at `path`; None if it does not answer with one."""
+        upstream = self[name]
+        timeout = aiohttp.ClientTimeout(total=FETCH_TIMEOUT_SECONDS)
         try:
-            response = await self[name].client.get(path, timeout=FETCH_TIMEOUT_SECONDS)
-        except httpx.HTTPError:
-            return None
-        if response.status_code != 200:
-            return None
-        try:
-            body = response.json()
-        except ValueError:
+            async with upstream.session.get(upstream.base_url + path, timeout=timeout) as response:
+                if response.status != 200:
+                    return None
+                body = await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError):
             return None
         return body if isinstance(body, dict) else None
 
     async def unready_reason(self, name: str) -> str | None:
         """None when the service's `/readyz` answers 200 in time; else why not."""
+        upstream = self[name]
+        timeout = aiohttp.ClientTimeout(total=self._check_timeout)
         try:
-            response = await self[name].client.get("/readyz", timeout=self._check_timeout)
-        except httpx.HTTPError as exc:
+            async with upstream.session.get(upstream.base_url + "/readyz", timeout=timeout) as ok:
+                status = ok.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
             return f"{type(exc).__name__}"
-        return None if response.status_code == 200 else f"status {response.status_code}"
+        return None if status == 200 else f"status {status}"
 
     async def aclose(self) -> None:
-        """Close every client."""
-        await asyncio.gather(*(u.client.aclose() for u in self._upstreams.values()))
+        """Close every session."""
+        await asyncio.gather(*(u.session.close() for u in self._upstreams.values()))
