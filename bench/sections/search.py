@@ -32,7 +32,7 @@ from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 
 from bench.harness import BenchContext, Row, at_most, percentile
-from bench.listings_search import load
+from bench.listings_data import load
 
 SECTION = "search"
 DATABASE = "bench_search"
