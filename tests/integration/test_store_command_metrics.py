@@ -9,19 +9,10 @@ import pytest
 from devstack.stack import Stack
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.orders.integration.flows import SHALLOTS as LISTING
 from tests.support.clients import bearer
 
 BACKENDS = ("listings", "orders", "weather_alerts")
-LISTING = {
-    "kind": "produce",
-    "commodity": "bawang-merah",
-    "title": "Bawang merah Amuntai",
-    "unit": "kg",
-    "price_per_unit": 32000,
-    "quantity_available": 100,
-    "min_order": 1,
-    "origin_region": "63.08",
-}
 
 
 async def store_commands(stack: Stack, service: str) -> Counter[tuple[str, str, str]]:
