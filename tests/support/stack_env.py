@@ -21,6 +21,9 @@ SERVICE_ENV: dict[str, dict[str, str]] = {
         "ORDERS_EVENTS_POLL_SECONDS": "0.2",
         "ORDERS_EVENTS_HEARTBEAT_SECONDS": "1",
         "ORDERS_EVENTS_MAX_SECONDS": "20",
+        # Tests race checkouts on purpose (stock races, rate limits); the devstack's backlog
+        # bound of 3 would answer some of them 429. test_admission sets its own small bound.
+        "ORDERS_SAGA_BACKLOG_LIMIT": "64",
     },
     "weather_alerts": {
         "WEATHER_ALERTS_WEBHOOK_ALLOW_LIST": "127.0.0.1",

@@ -131,6 +131,10 @@ class Stack:
             # FerretDB 1.x is atomic per connection only (see lumbung_shared.mongo).
             f"{p}MONGO_MAX_POOL_SIZE": "1",
         }
+        if service == "orders":
+            # The saga decides ~8-14 orders/s on FerretDB here: admit no more undecided orders
+            # than it clears in ~0.4 s (see ORDERS_SAGA_BACKLOG_LIMIT, bench/sections/saga.py).
+            env[f"{p}SAGA_BACKLOG_LIMIT"] = "3"
         if service == "gateway":
             env[f"{p}JWT_KEYS"] = self.secrets.jwt_keys
             for upstream in ("listings", "orders", "weather_alerts"):

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from lumbung_orders.api import orders
 from lumbung_orders.api.checkout_gate import CheckoutGate, CheckoutsBusyError
 from lumbung_orders.domain.pricing import PlaceOrderRequest
+from lumbung_orders.domain.saga_backlog import SagaBacklogFullError
 from lumbung_orders.usecases.place_order import PlacedOrders, PlaceOrder
 from lumbung_shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
 from lumbung_shared.web.problems import install_problem_handlers
@@ -39,6 +40,16 @@ class HeldPlacement(PlaceOrder):
         self.entered.set()
         await self.release.wait()
         return PlacedOrders(202, {"orders": []}, replayed=False)
+
+
+class SagaBehind(PlaceOrder):
+    """A placement refused because this process's orders wait for their stock decisions."""
+
+    def __init__(self) -> None:
+        pass
+
+    async def place(self, buyer_id: str, key: str, request: PlaceOrderRequest) -> PlacedOrders:
+        raise SagaBacklogFullError
 
 
 class State:
@@ -123,3 +134,17 @@ class TestCheckoutGate:
             with pytest.raises(CheckoutsBusyError):
                 async with gate.turn():
                     pass
+
+
+class TestSagaBacklogAnswer:
+    async def test_a_checkout_refused_by_the_saga_backlog_gets_the_same_busy_answer(
+        self,
+    ) -> None:
+        gate = CheckoutGate(limit=1, wait_seconds=0, budget_seconds=30)
+        async with client(SagaBehind(), gate) as http:
+            refused = await checkout(http, "k-1")
+        assert refused.status_code == 429
+        assert refused.headers["retry-after"] == "1"
+        assert refused.json()["type"].endswith("/orders-busy")
+        async with gate.turn():
+            pass  # the refused checkout gave its turn back

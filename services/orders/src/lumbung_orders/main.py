@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -18,6 +19,7 @@ from pymongo import AsyncMongoClient, monitoring
 from lumbung_orders.api import listing_snapshots, live, orders, payments
 from lumbung_orders.api.checkout_gate import CheckoutGate
 from lumbung_orders.api.views import order_json
+from lumbung_orders.domain.saga_backlog import SagaBacklog
 from lumbung_orders.messaging.listings import listing_handlers
 from lumbung_orders.messaging.sea_alerts import sea_alert_handlers
 from lumbung_orders.messaging.stock import stock_handlers
@@ -77,7 +79,10 @@ def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
         await repository.ensure_indexes()
         await keys.ensure_indexes()
         wire = OrderWire(producer=settings.service_name)
-        changes = OrderChanges(repository, wire)
+        backlog = SagaBacklog(
+            settings.saga_backlog_limit, settings.saga_backlog_slot_seconds, time.monotonic
+        )
+        changes = OrderChanges(repository, wire, backlog)
         risk = FlagDeliveryRisk(repository, changes, alerts)
         arrivals = ListingArrivals()
 
@@ -123,6 +128,7 @@ def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
                 decide_within=settings.reservation_deadline,
                 listing_wait=settings.listing_wait_seconds,
                 arrivals=arrivals,
+                backlog=backlog,
             ),
             checkout_gate=CheckoutGate(
                 settings.checkouts_in_flight,

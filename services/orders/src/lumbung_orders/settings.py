@@ -60,6 +60,27 @@ class OrdersSettings(ServiceSettings):
         "(`GATEWAY_ANSWER_TIMEOUT_SECONDS`, 5 s), so a slow checkout is our 429, a retry with "
         "the same key, never the gateway's timeout (which also counts against the circuit).",
     )
+    saga_backlog_limit: int = Field(
+        default=64,
+        ge=1,
+        le=10_000,
+        title="Orders this process placed that may wait for their stock decision at once",
+        description="Beyond it checkout answers 429 + Retry-After at once: orders accepted "
+        "faster than the saga decides only queue in front of it (POST → order.reserved grew to "
+        "tens of seconds). About the saga's orders/s times the wait to allow. The default suits "
+        "MongoDB and several replicas (a reply consumed by another replica frees its slot only "
+        "when the slot lapses, so a small limit starves a replica); the devstack on FerretDB "
+        "sets 3 ≈ 8/s x 0.4 s (measured 2, 3, 4, 8, 16 with `bench/run.py --only saga`). "
+        "See `domain.saga_backlog`.",
+    )
+    saga_backlog_slot_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=600,
+        title="Longest an order holds its backlog slot without this process seeing its decision",
+        description="Another replica may consume the stock reply, and a checkout may crash "
+        "after taking its slots: a few seconds more than a saga takes under load.",
+    )
     expiry_scan_seconds: float = Field(
         default=30.0, gt=0, title="How often the sweeper looks for lapsed deadlines"
     )

@@ -13,6 +13,9 @@ never places an order twice nor loses one.
 would then refuse every orders route, reads included, for its cool-down, while this is only
 checkout shedding load. Hand-written on `asyncio.Semaphore`: a limiter library would add a
 dependency for these few lines.
+
+The same answer refuses a checkout while the saga is behind (`domain.saga_backlog`): a turn
+bounds the checkouts in flight, the backlog bounds the orders they leave for the saga.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ from lumbung_orders.api.deps import Buyer, Finder, Gate, Moves, OrderId, Partici
 from lumbung_orders.api.views import OrderPage, OrdersPlaced, OrderView, order_view
 from lumbung_orders.domain.idempotency import require_key
 from lumbung_orders.domain.pricing import PlaceOrderRequest
+from lumbung_orders.domain.saga_backlog import SagaBacklogFullError
 from lumbung_orders.domain.states import OrderState
 from lumbung_orders.usecases.move_order import OrderMove
 
@@ -38,7 +39,12 @@ MAX_PAGE: Final = 100
     "",
     status_code=202,
     response_model=OrdersPlaced,
-    responses={BUSY_STATUS: {"description": "Too many checkouts in flight; see Retry-After."}},
+    responses={
+        BUSY_STATUS: {
+            "description": "Too many checkouts in flight, or too many orders waiting for their "
+            "stock decision; see Retry-After."
+        }
+    },
 )
 async def place_order(
     request: Request,
@@ -54,7 +60,7 @@ async def place_order(
     try:
         async with gate.turn():
             answer = await placing.place(buyer.subject, key, body)
-    except CheckoutsBusyError:
+    except (CheckoutsBusyError, SagaBacklogFullError):  # the one "busy" answer for both
         retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         return problem(request, BUSY_STATUS, "orders-busy", BUSY, headers=retry)
     headers = {"Idempotent-Replayed": "true"} if answer.replayed else None

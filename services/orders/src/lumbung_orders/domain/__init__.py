@@ -17,4 +17,5 @@ Modules, each with one job:
 - `idempotency`: request fingerprints and Idempotency-Key replay.
 - `expiry`: when an unconfirmed reservation lapses.
 - `risk`: which orders a sea alert puts at risk.
+- `saga_backlog`: how many placed orders may wait for their stock decision (clock passed in).
 """

@@ -5,6 +5,9 @@ way: read the order, let the aggregate decide (it raises for forbidden moves), w
 and its events guarded by the version read. When another writer got there first the decision
 is taken again on the fresh state — so, for example, a seller confirming at the same moment the
 sweeper expires the order ends with exactly one of the two, never both.
+
+Every change passes here, so this is also where checkout's saga backlog learns that an order is
+no longer pending (reserved, rejected, timed out or cancelled) and frees its slot.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from lumbung_shared.kafka import TransientError
 from lumbung_orders.domain.access import may_see
 from lumbung_orders.domain.events import OrderEvent
 from lumbung_orders.domain.order import Order
+from lumbung_orders.domain.saga_backlog import SagaBacklog
+from lumbung_orders.domain.states import OrderState
 from lumbung_orders.domain.stored_order import StoredOrder
 from lumbung_orders.messaging.wire import OrderWire
 from lumbung_orders.storage.orders import OrderRepository
@@ -35,9 +40,12 @@ Decision = Callable[[Order], list[OrderEvent]]
 class OrderChanges:
     """The one way orders change: decide on the fresh order, write it and its events guarded."""
 
-    def __init__(self, repository: OrderRepository, wire: OrderWire) -> None:
+    def __init__(
+        self, repository: OrderRepository, wire: OrderWire, backlog: SagaBacklog | None = None
+    ) -> None:
         self._orders = repository
         self._wire = wire
+        self._backlog = backlog
 
     async def change(
         self, order_id: str, decide: Decision, identity: Identity | None = None
@@ -48,12 +56,18 @@ class OrderChanges:
             order = stored.order.model_copy(deep=True)
             events = decide(order)
             if not events and order == stored.order:
-                return stored
+                return self._seen(stored)
             saved = await self._orders.save(stored, order, self._wire.envelopes(order, events))
             if saved is not None:
-                return saved
+                return self._seen(saved)
             log.info("order changed concurrently; deciding again", extra={"order_id": order_id})
         raise TransientError(f"order {order_id} kept changing under {MAX_ATTEMPTS} attempts")
+
+    def _seen(self, stored: StoredOrder) -> StoredOrder:
+        """Free the order's backlog slot once its stock decision is stored."""
+        if self._backlog is not None and stored.order.state is not OrderState.PENDING:
+            self._backlog.settle([stored.order.order_id])
+        return stored
 
     async def _load(self, order_id: str, identity: Identity | None) -> StoredOrder:
         """The order, if it exists and (for a caller) they may see it; 404 otherwise (BOLA)."""

@@ -14,6 +14,9 @@
    its line anyway as an order of its own with no seller yet, and listings decides (reserves,
    or rejects `not_found`): never "not found" for a listing whose 201 the seller already has.
    A listing the snapshots know is hidden is refused at once, as before.
+   Before it, the checkout takes one saga-backlog slot per planned order
+   (`domain.saga_backlog`): with the saga behind, it is refused (429) before any write, and a
+   replay (step 1) never takes one, as its orders were admitted the first time.
 3. Insert the planned orders (idempotent by `_id`; a retry inserts them again, which repairs a
    crash after step 2), then answer what the key record holds.
 
@@ -40,6 +43,7 @@ from lumbung_orders.domain.events import OrderEvent
 from lumbung_orders.domain.idempotency import IdempotencyRecord, check_replay, request_fingerprint
 from lumbung_orders.domain.order import Order
 from lumbung_orders.domain.pricing import ListingSnapshot, PlaceOrderRequest, price_order
+from lumbung_orders.domain.saga_backlog import SagaBacklog, SagaBacklogFullError
 from lumbung_orders.domain.stored_order import StoredOrder
 from lumbung_orders.messaging.wire import OrderWire
 from lumbung_orders.storage.idempotency import IdempotencyRepository, record_id
@@ -82,6 +86,7 @@ class PlaceOrder:
         decide_within: timedelta,
         listing_wait: float = 0.0,
         arrivals: ListingArrivals | None = None,
+        backlog: SagaBacklog | None = None,
     ) -> None:
         self._orders = orders
         self._wire = wire
@@ -92,6 +97,7 @@ class PlaceOrder:
         self._snapshots = snapshots
         self._alerts = alerts
         self._render = render
+        self._backlog = backlog
 
     async def place(self, buyer_id: str, key: str, request: PlaceOrderRequest) -> PlacedOrders:
         fingerprint = request_fingerprint(buyer_id, request.model_dump(mode="json"))
@@ -99,6 +105,8 @@ class PlaceOrder:
         if existing is not None:
             _check(existing, fingerprint)
             return await self._finish(existing, replayed=True)
+        if self._backlog is not None and self._backlog.full:
+            raise SagaBacklogFullError  # before the snapshot reads: refusing costs no store call
         plan = await self._plan(buyer_id, request)
         mine = {
             "_id": record_id(buyer_id, key),
@@ -110,10 +118,30 @@ class PlaceOrder:
             "response": self._answer(plan),
             "created_at": datetime.now(UTC),
         }
-        held = await self._keys.claim(mine)
+        held = await self._claim(mine)
         if held is not mine:
             _check(held, fingerprint)
         return await self._finish(held, replayed=held is not mine)
+
+    async def _claim(self, mine: Document) -> Document:
+        """Store our key record holding the backlog slots of its orders, or the winner's.
+
+        Slots go back when the record is not ours (a concurrent retry won; its orders hold
+        the winner's slots) or when storing it failed (an error, or the checkout's budget cut
+        it off); once stored, a retry inserts its orders, so they keep their slots. A record
+        stored although its answer was lost only goes uncounted: the bound errs by its orders.
+        """
+        if self._backlog is None:
+            return await self._keys.claim(mine)
+        self._backlog.take(mine["order_ids"])
+        try:
+            held = await self._keys.claim(mine)
+        except BaseException:
+            self._backlog.settle(mine["order_ids"])
+            raise
+        if held is not mine:
+            self._backlog.settle(mine["order_ids"])
+        return held
 
     async def _plan(self, buyer_id: str, request: PlaceOrderRequest) -> list[Document]:
         """Price the cart and build each seller's order document with its `order.placed`."""
