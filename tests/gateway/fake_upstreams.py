@@ -22,11 +22,12 @@ import httpx
 from aiohttp import web
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
-from lumbung_gateway.api import dead_letters, health, proxy
+from lumbung_gateway.api import dead_letters, health
 from lumbung_gateway.api.bodies import BodyLimits
 from lumbung_gateway.api.deps import Edge
 from lumbung_gateway.api.metrics import GatewayMetrics
 from lumbung_gateway.api.problems import install_gateway_problem_handlers
+from lumbung_gateway.api.proxy_route import include_routes
 from lumbung_gateway.api.upstreams import Upstream, Upstreams, pooled_session
 from lumbung_gateway.domain.circuit_breaker import BreakerPolicy, CircuitBreaker
 from lumbung_gateway.domain.client_address import TrustedProxies
@@ -185,8 +186,7 @@ async def fake_gateway(
         app = FastAPI(lifespan=lifespan)
         app.state.internal_secret = generate_secret().encode()
         install_gateway_problem_handlers(app)
-        for module in (health, dead_letters, proxy):
-            app.include_router(module.router)
+        include_routes(app, [health.router, dead_letters.router])
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as c:

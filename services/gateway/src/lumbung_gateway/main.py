@@ -1,7 +1,8 @@
 """Wiring of the gateway: settings, its accounts store, upstream clients, routes.
 
-Routes are matched in order: health and documentation, the gateway's own `/v1/auth` and
-`/v1/admin` routes, then the catch-all proxy to the services. The lifespan builds one typed
+Routes are matched in order: the services' paths (`ProxyRoute`, one table lookup), health and
+documentation, the gateway's own `/v1/auth` and `/v1/admin` routes, then the catch-all proxy
+for the rest of `/v1`. The lifespan builds one typed
 `GatewayState` and keeps it as `request.state.service`; each route takes exactly the
 collaborators it needs from it through the aliases in `api.deps`.
 """
@@ -26,11 +27,12 @@ from lumbung_shared.web.guards import install_guards
 from lumbung_shared.web.middleware import CorrelationMiddleware
 from pymongo import AsyncMongoClient
 
-from lumbung_gateway.api import accounts, admin, dead_letters, health, openapi, proxy
+from lumbung_gateway.api import accounts, admin, dead_letters, health, openapi
 from lumbung_gateway.api.bodies import BodyLimits
 from lumbung_gateway.api.deps import Edge
 from lumbung_gateway.api.metrics import GatewayMetrics, MetricsMiddleware
 from lumbung_gateway.api.problems import install_gateway_problem_handlers
+from lumbung_gateway.api.proxy_route import include_routes
 from lumbung_gateway.api.upstreams import Upstreams
 from lumbung_gateway.domain.client_address import TrustedProxies
 from lumbung_gateway.domain.keys import KeySet
@@ -169,7 +171,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
     )
-    routers = (health, openapi, accounts, admin, dead_letters, proxy)  # the catch-all proxy last
-    for module in routers:
-        app.include_router(module.router)
+    own = (health, openapi, accounts, admin, dead_letters)
+    include_routes(app, [module.router for module in own])
     return app

@@ -2,7 +2,9 @@
 
 Every public path below `/v1` that a service owns (see `domain.upstreams`) is forwarded
 through `forwarding.pass_on`; the gateway's own routes (`/v1/auth`, `/v1/admin`) are matched
-before this catch-all.
+before this catch-all. The services' paths with the catch-all's methods are taken earlier still,
+by `proxy_route.ProxyRoute`, which calls the same `forward` without FastAPI's dependency solving;
+what reaches this route is the rest (404 for a path nobody owns, 405 for another method).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from lumbung_shared.identity import Identity, Role
 from lumbung_shared.web.problems import status_problem
 
 from lumbung_gateway.api.auth import Caller
-from lumbung_gateway.api.deps import ClientIp, EdgeDep
+from lumbung_gateway.api.deps import ClientIp, Edge, EdgeDep
 from lumbung_gateway.api.forwarding import Target, pass_on
 from lumbung_gateway.api.metrics import route_template
 from lumbung_gateway.domain.errors import UpstreamUnavailableError
@@ -24,6 +26,9 @@ from lumbung_gateway.usecases.throttle import Throttle
 router = APIRouter()
 
 REPLAYED_HEADER = "idempotent-replayed"
+PROXIED_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
+CATCH_ALL = "/v1/{path:path}"
+"""The proxy's route template (also its metrics label for requests refused before routing)."""
 
 
 def _order_bucket(request: Request, who: Identity, ip: str) -> str | None:
@@ -54,8 +59,8 @@ def _refund_replay(throttle: Throttle, bucket: str | None, response: Response) -
 
 
 @router.api_route(
-    "/v1/{path:path}",
-    methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+    CATCH_ALL,
+    methods=sorted(PROXIED_METHODS),
     include_in_schema=False,
 )
 async def proxy(
@@ -67,6 +72,11 @@ async def proxy(
     edge: EdgeDep,
 ) -> Response:
     """Forward an authenticated request to the service that owns its path."""
+    return await forward(request, edge, identity, ip)
+
+
+async def forward(request: Request, edge: Edge, identity: Identity, ip: str) -> Response:
+    """The catch-all's work, also called by `proxy_route.ProxyRoute` for the services' paths."""
     name = upstream_for(request.url.path)
     if name is None:
         return status_problem(request, 404)
