@@ -52,6 +52,8 @@ class Outcome:
     started: float
     order_id: str | None = None
     retry_after: bool = False
+    retry_seconds: float | None = None
+    """The wait a 429/503 asked for (`Retry-After` in seconds), None for any other answer."""
 
 
 class Shop:
@@ -81,15 +83,18 @@ class Shop:
             ids = [await _listing(client, farmer) for _ in range(listings)]
             yield cls(client, buyer, ids)
 
-    async def place(self, n: int) -> Outcome:
-        """Order one unit of listing `n mod listings`; whatever happens is the outcome."""
+    async def place(self, n: int, key: str | None = None) -> Outcome:
+        """Order one unit of listing `n mod listings`; whatever happens is the outcome.
+
+        `key` is the Idempotency-Key: pass the same one to retry an order, as a phone does.
+        """
         body = {
             "lines": [{"listing_id": self._listing_ids[n % len(self._listing_ids)], "quantity": 1}],
             "delivery": DELIVERY,
             "payment_method": "cod",
         }
         started = time.perf_counter()
-        headers = {**self._buyer, "Idempotency-Key": uuid4().hex}
+        headers = {**self._buyer, "Idempotency-Key": key or uuid4().hex}
         try:
             response = await self.client.post("/v1/orders", json=body, headers=headers)
         except httpx.TimeoutException:
@@ -97,10 +102,23 @@ class Shop:
         except httpx.TransportError as exc:
             return Outcome(f"transport: {type(exc).__name__}", started)
         if response.status_code != 202:
+            wait = response.headers.get("retry-after")
+            asks_to_wait = response.status_code in {429, 503} and wait is not None
             return Outcome(
-                str(response.status_code), started, retry_after="retry-after" in response.headers
+                str(response.status_code),
+                started,
+                retry_after=wait is not None,
+                retry_seconds=_seconds(wait) if asks_to_wait else None,
             )
         return Outcome("202", started, order_id=response.json()["orders"][0]["id"])
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """`Retry-After` as seconds (the services send delta-seconds); None if it is a date."""
+    try:
+        return max(0.0, float(retry_after or ""))
+    except ValueError:
+        return None
 
 
 async def _listing(client: httpx.AsyncClient, farmer: dict[str, str]) -> str:

@@ -125,3 +125,38 @@ class TestRetriesAfterAnOutageAreFree:
             ]
 
         assert [a.status_code for a in answers] == [503] * (2 * BURST)
+
+
+class TestCheckoutSheddingIsFree:
+    async def test_the_services_own_429_keeps_the_budget(self) -> None:
+        """Orders answers 429 `orders-busy` when its saga backlog is full: nothing was placed,
+        so the retries it asks for (with `Retry-After`) must not use up the buyer's budget."""
+        busy = {"on": True}
+        place = _orders_service()
+
+        def shedding_then_free(request: httpx.Request) -> httpx.Response:
+            if busy["on"]:
+                problem = {"type": "https://lumbung.id/problems/orders-busy", "status": 429}
+                return httpx.Response(429, json=problem, headers={"Retry-After": "1"})
+            return place(request)
+
+        async with fake_gateway({"orders": shedding_then_free}, order_burst=BURST) as gateway:
+            buyer = gateway.bearer("buyer")
+            during = [
+                await gateway.client.post(
+                    "/v1/orders", json={}, headers={**buyer, "Idempotency-Key": "k-1"}
+                )
+                for _ in range(2 * BURST)
+            ]
+            busy["on"] = False
+            after = [
+                await gateway.client.post(
+                    "/v1/orders", json={}, headers={**buyer, "Idempotency-Key": f"n-{i}"}
+                )
+                for i in range(BURST + 1)
+            ]
+
+        assert [a.status_code for a in during] == [429] * (2 * BURST)
+        assert all(a.json()["type"].endswith("/orders-busy") for a in during)
+        assert [a.status_code for a in after] == [202] * BURST + [429]
+        assert after[-1].json()["type"].endswith("/rate-limited")

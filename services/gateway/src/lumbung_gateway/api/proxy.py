@@ -48,13 +48,13 @@ def _refund_replay(throttle: Throttle, bucket: str | None, response: Response) -
     would give every request a fresh bucket, i.e. unlimited new orders. Only the orders
     service knows whether a key was seen with this body, so the token is spent before the
     request goes out and returned when the answer says `Idempotent-Replayed: true`. A 503
-    (orders away or not ready) placed nothing either: the phone's retry after it must not be
-    the one that gets 429.
+    (orders away or not ready) or the service's own 429 (its checkout shedding load, issue 13)
+    placed nothing either: the phone's retry after it must not be the one that gets 429.
     """
     if bucket is None:
         return
     replayed = response.headers.get(REPLAYED_HEADER, "").lower() == "true"
-    if replayed or response.status_code == 503:
+    if replayed or response.status_code in {429, 503}:
         throttle.refund(LimitScope.ORDER_PLACEMENT, bucket)
 
 
