@@ -58,6 +58,10 @@ def make_broker(settings: ServiceSettings) -> KafkaBroker:
     )
 
 
+EVENT_CONTENT_TYPE = "application/json"
+"""Every event record's `content-type` header: its value is a JSON envelope."""
+
+
 def outbox_publisher(
     broker: KafkaBroker,
 ) -> Callable[[dict[str, Any]], Awaitable[Awaitable[object]]]:
@@ -75,7 +79,12 @@ def outbox_publisher(
             entry["body"].encode(),
             topic=entry["topic"],
             key=entry["key"].encode(),
-            headers={"event-type": entry["type"], "event-id": entry["event_id"]},
+            headers={
+                # FastStream writes an empty content-type for a bytes body; an envelope is JSON.
+                "content-type": EVENT_CONTENT_TYPE,
+                "event-type": entry["type"],
+                "event-id": entry["event_id"],
+            },
             correlation_id=entry.get("correlation_id"),
             no_confirm=True,
         )

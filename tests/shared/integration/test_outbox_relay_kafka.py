@@ -84,6 +84,7 @@ class TestOnRealKafka:
         for record in records:
             arrived[record.key.decode()].append(dict(record.headers)["event-id"].decode())
         assert arrived == written
+        assert {dict(record.headers)["content-type"] for record in records} == {b"application/json"}
         async for doc in collection.find({}):
             assert (doc["outbox"], doc["outbox_pending"]) == ([], 0)
         assert await leases_of(collection) == []
