@@ -9,7 +9,7 @@ repeat a no-op are marked `SelfIdempotent` and skip the lookup.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -17,8 +17,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from lumbung_shared.events.envelope import Envelope
-
-Handler = Callable[[Envelope[Any]], Awaitable[None]]
+from lumbung_shared.kafka import EventHandler
 
 
 class Inbox(Protocol):
@@ -67,13 +66,13 @@ class SelfIdempotent:
     its redelivery skipped.
     """
 
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: EventHandler) -> None:
         self._handler = handler
 
     async def __call__(self, envelope: Envelope[Any]) -> None:
         await self._handler(envelope)
 
 
-def self_idempotent(handlers: Mapping[str, Handler]) -> dict[str, Handler]:
+def self_idempotent(handlers: Mapping[str, EventHandler]) -> dict[str, EventHandler]:
     """`handlers`, each marked `SelfIdempotent` (see there for when that is true)."""
     return {event_type: SelfIdempotent(handler) for event_type, handler in handlers.items()}

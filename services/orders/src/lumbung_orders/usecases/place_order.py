@@ -177,7 +177,7 @@ class PlaceOrder:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(left):
                     await self._arrivals.wait(missing)
-            found = await self._snapshots.many(ids)
+            found |= await self._snapshots.many(sorted(missing))  # only what is still missing
         return found
 
     async def _flag_if_alerted(self, order: Order, now: datetime) -> list[OrderEvent]:
