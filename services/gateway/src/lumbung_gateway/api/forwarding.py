@@ -202,7 +202,8 @@ async def _send(upstream: Upstream, outgoing: _Outgoing) -> aiohttp.ClientRespon
                 data=outgoing.body or None,  # no empty body, no `Content-Length: 0` on a GET
                 allow_redirects=False,
             )
-        except aiohttp.ClientConnectorError:
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError):
+            # Never reached the service (refused, or no connection in time): safe to retry.
             if attempt == attempts:
                 raise
             await asyncio.sleep(0.05 * attempt)
@@ -223,7 +224,11 @@ async def _forward(upstream: Upstream, outgoing: _Outgoing, deadline: float | No
     except (BodyTooLargeError, HTTPException):
         breaker.record_success(time.monotonic())  # the service is fine; the body was not
         raise
-    except TimeoutError:  # aiohttp's connect and read timeouts are TimeoutErrors too
+    except aiohttp.ConnectionTimeoutError as exc:  # a TimeoutError too, but nothing was sent
+        breaker.record_failure(time.monotonic())
+        log.warning("upstream unreachable", extra={"upstream": name, "error": repr(exc)})
+        raise UpstreamUnavailableError(name, breaker.retry_after(time.monotonic())) from None
+    except TimeoutError:  # aiohttp's read timeout and our answer deadline
         breaker.record_failure(time.monotonic())
         log.warning("upstream timed out", extra={"upstream": name, "path": outgoing.url.path})
         raise UpstreamTimeoutError(name, breaker.retry_after(time.monotonic())) from None
