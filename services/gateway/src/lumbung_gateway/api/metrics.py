@@ -1,8 +1,9 @@
 """Prometheus text exposition of request counts and latency, written by hand.
 
-`prometheus_client` is not a dependency, and the gateway needs only two families: a counter of
-requests and a histogram of time to the response's first byte (streams such as SSE stay open
-for minutes, so their full duration would say nothing about latency). Both are labelled by
+Still hand-written although `prometheus_client` now comes with `lumbung-shared` (the services'
+store counters use it): moving these two families onto it is part of issue 15. They are a
+counter of requests and a histogram of time to the response's first byte (streams such as SSE
+stay open for minutes, so their full duration would say nothing about latency). Both are labelled by
 route template and upstream. Label values are bounded: at most `MAX_SERIES` distinct label sets
 per family, everything beyond is counted under route "other", so hostile URLs cannot grow
 memory without bound.
