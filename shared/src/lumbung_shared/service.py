@@ -60,6 +60,8 @@ class Runtime(Generic[SettingsT]):
     relay: OutboxRelay
     inbox: ProcessedEvents
     dead_letters: DeadLetters
+    store_metrics: StoreMetrics
+    """Counts this process's store commands; a client that setup opens takes its listener."""
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     consumers: list[EventConsumer] = field(default_factory=list)
 
@@ -136,7 +138,14 @@ def _lifespan(
         )
         letters = DeadLetters(db.dead_letters)
         runtime = Runtime[SettingsT](
-            settings, mongo, db, broker, relay, ProcessedEvents(db.processed_events), letters
+            settings,
+            mongo,
+            db,
+            broker,
+            relay,
+            ProcessedEvents(db.processed_events),
+            letters,
+            store_metrics,
         )
         await retry_until_up("mongo", lambda: _ping(mongo))
         await letters.ensure_indexes()

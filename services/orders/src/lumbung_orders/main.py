@@ -14,7 +14,7 @@ from lumbung_shared.loops import Loop
 from lumbung_shared.mongo import Document, make_mongo_client
 from lumbung_shared.service import Runtime, Setup, create_service_app
 from lumbung_shared.settings import load_settings
-from pymongo import AsyncMongoClient, monitoring
+from pymongo import AsyncMongoClient
 
 from lumbung_orders.api import listing_snapshots, live, orders, payments
 from lumbung_orders.api.checkout_gate import CheckoutGate
@@ -73,7 +73,7 @@ def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
         repository = OrderRepository(runtime.db.orders, wake)
         keys = IdempotencyRepository(runtime.db.idempotency_keys)
         alerts = ActiveSeaAlerts(runtime.db.sea_alerts)
-        store = make_mongo_client(settings, _command_listeners(runtime.mongo))
+        store = make_mongo_client(settings, [runtime.store_metrics.listener])
         runtime.run_in_background(_closed_at_shutdown(store))
         checkout = store[settings.mongo_database]
         await repository.ensure_indexes()
@@ -138,14 +138,6 @@ def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
         )
 
     return setup
-
-
-def _command_listeners(
-    client: AsyncMongoClient[Document],
-) -> list[monitoring.CommandListener]:
-    """The main client's command listeners (the store-command counter), for another client."""
-    listeners = client.options.event_listeners
-    return [each for each in listeners if isinstance(each, monitoring.CommandListener)]
 
 
 def _closed_at_shutdown(client: AsyncMongoClient[Document]) -> Loop:
