@@ -71,3 +71,18 @@ class ForbiddenError(DomainError):
             ),
             status=403,
         )
+
+
+class FieldError(ValueError):
+    """A field validator's "no", with its bilingual sentence.
+
+    Raise it inside a pydantic validator (it is a `ValueError`, so pydantic collects it with every
+    other field error of the body instead of stopping at the first); the problem+json handler
+    renders `message` in the caller's language for that field. `code` becomes the error's `type`.
+    """
+
+    def __init__(self, code: str, message: Message, **extra: Any) -> None:
+        super().__init__(message.en)
+        self.code = code
+        self.message = message
+        self.extra = extra
