@@ -1,4 +1,4 @@
-"""Observations that no sea can produce are refused with a bilingual 422."""
+"""Observations that no sea can produce are refused, every bad field at once."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from lumbung_shared.errors import DomainError
+from lumbung_shared.errors import FieldError
 from lumbung_weather_alerts.domain.observations import Observation
 from lumbung_weather_alerts.domain.vessels import Risk, VesselClass
 from lumbung_weather_alerts.domain.waves import WaveCategory
@@ -34,6 +34,11 @@ class TestValidObservation:
         observe(valid_to=now + timedelta(days=7))
 
 
+def refusals(error: ValidationError) -> dict[str, str]:
+    """Each refused field (dotted) and pydantic's error type for it."""
+    return {".".join(map(str, e["loc"])): e["type"] for e in error.errors()}
+
+
 class TestRejectedObservation:
     @pytest.mark.parametrize(
         ("changes", "field"),
@@ -42,33 +47,77 @@ class TestRejectedObservation:
             ({"significant_wave_m": float("nan")}, "significant_wave_m"),
             ({"significant_wave_m": 31.0, "max_wave_m": 31.0}, "significant_wave_m"),
             ({"max_wave_m": 30.5}, "max_wave_m"),
-            ({"significant_wave_m": 3.0, "max_wave_m": 2.0}, "max_wave_m"),
             ({"wind_speed_knots": -1.0}, "wind_speed_knots"),
             ({"wind_speed_knots": 201.0}, "wind_speed_knots"),
             ({"wind_speed_knots": float("inf")}, "wind_speed_knots"),
             ({"wind_direction_deg": -5.0}, "wind_direction_deg"),
             ({"wind_direction_deg": 361.0}, "wind_direction_deg"),
-            ({"valid_to": timedelta(0)}, "valid_to"),
-            ({"valid_to": timedelta(hours=-1)}, "valid_to"),
-            ({"valid_to": timedelta(days=7, seconds=1)}, "valid_to"),
         ],
     )
-    def test_rule_violation_is_a_bilingual_422(
-        self, observe: ObservationFactory, now: datetime, changes: dict[str, Any], field: str
+    def test_implausible_value_is_refused_on_its_field(
+        self, observe: ObservationFactory, changes: dict[str, Any], field: str
+    ) -> None:
+        with pytest.raises(ValidationError) as raised:
+            observe(**changes)
+        assert field in refusals(raised.value)
+
+    @pytest.mark.parametrize(
+        ("changes", "field", "code"),
+        [
+            (
+                {"significant_wave_m": 3.0, "max_wave_m": 2.0},
+                "max_wave_m",
+                "max-wave-below-significant",
+            ),
+            ({"valid_to": timedelta(0)}, "valid_to", "validity-window-empty"),
+            ({"valid_to": timedelta(hours=-1)}, "valid_to", "validity-window-empty"),
+            ({"valid_to": timedelta(days=7, seconds=1)}, "valid_to", "validity-window-too-long"),
+        ],
+    )
+    def test_rule_between_fields_is_a_bilingual_field_error(
+        self,
+        observe: ObservationFactory,
+        now: datetime,
+        changes: dict[str, Any],
+        field: str,
+        code: str,
     ) -> None:
         if "valid_to" in changes:  # given as an offset from valid_from
             changes = {"valid_to": now + changes["valid_to"]}
-        with pytest.raises(DomainError) as raised:
+        with pytest.raises(ValidationError) as raised:
             observe(**changes)
-        error = raised.value
-        assert (error.status, error.code, error.extra["field"]) == (
-            422,
-            "invalid-observation",
-            field,
-        )
-        assert error.message.id
-        assert error.message.en
-        assert error.message.id != error.message.en
+        [error] = raised.value.errors()
+        assert error["loc"] == (field,)
+        refusal = error["ctx"]["error"]
+        assert isinstance(refusal, FieldError)
+        assert refusal.code == code
+        assert refusal.message.id != refusal.message.en
+
+    def test_every_bad_field_is_reported_at_once(
+        self, observe: ObservationFactory, now: datetime
+    ) -> None:
+        with pytest.raises(ValidationError) as raised:
+            observe(
+                significant_wave_m=-1.0,
+                wind_speed_knots=900.0,
+                valid_to=now - timedelta(hours=1),
+                source="",
+            )
+        assert set(refusals(raised.value)) == {
+            "significant_wave_m",
+            "wind_speed_knots",
+            "valid_to",
+            "source",
+        }
+
+    def test_the_schema_states_the_plausible_ranges(self) -> None:
+        properties = Observation.model_json_schema()["properties"]
+        assert properties["significant_wave_m"]["maximum"] == 30.0
+        assert properties["wind_speed_knots"]["maximum"] == 200.0
+        assert (
+            properties["wind_direction_deg"]["minimum"],
+            properties["wind_direction_deg"]["maximum"],
+        ) == (0, 360)
 
     def test_times_without_a_zone_are_refused(self, now: datetime) -> None:
         with pytest.raises(ValidationError):

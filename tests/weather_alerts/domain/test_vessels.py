@@ -69,6 +69,20 @@ class TestCaution:
     ) -> None:
         assert assess_vessel(vessel, 0.0, CAUTION_FRACTION * wave).risk is Risk.CAUTION
 
+    @pytest.mark.parametrize(
+        ("vessel", "wind", "wave"),
+        [(VesselClass.BARGE, 0.0, 1.2), (VesselClass.BARGE, 12.8, 0.0)],
+    )
+    def test_the_published_caution_line_itself_is_caution(
+        self, vessel: VesselClass, wind: float, wave: float
+    ) -> None:
+        # 0.8 * 1.5 is the float 1.2000000000000002: 1.2 m must not slip under it as `safe`.
+        assert (VESSEL_LIMITS[vessel].caution_wave_m, VESSEL_LIMITS[vessel].caution_wind_knots) == (
+            1.2,
+            12.8,
+        )
+        assert assess_vessel(vessel, wind, wave).risk is Risk.CAUTION
+
     @pytest.mark.parametrize(("vessel", "wind", "wave"), LIMITS)
     def test_just_below_eighty_percent_is_safe(
         self, vessel: VesselClass, wind: float, wave: float

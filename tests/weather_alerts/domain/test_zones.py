@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from lumbung_shared.errors import DomainError
+from lumbung_shared.errors import FieldError
 from lumbung_weather_alerts.domain.zones import (
     SEED_ZONES,
     ZONES_BY_ID,
@@ -60,14 +60,22 @@ class TestZoneValidation:
         ("south", "west", "north", "east"),
         [(-8.0, 114.3, -8.8, 114.7), (-8.8, 114.7, -8.0, 114.3), (-8.0, 114.3, -8.0, 114.7)],
     )
-    def test_inverted_or_empty_box_is_a_bilingual_422(
+    def test_inverted_or_empty_box_is_a_bilingual_field_error(
         self, south: float, west: float, north: float, east: float
     ) -> None:
-        with pytest.raises(DomainError) as raised:
+        with pytest.raises(ValidationError) as raised:
             BoundingBox(south=south, west=west, north=north, east=east)
-        assert raised.value.status == 422
-        assert raised.value.message.id
-        assert raised.value.message.en
+        [error] = raised.value.errors()
+        assert error["loc"] == (("north",) if north <= south else ("east",))
+        refusal = error["ctx"]["error"]
+        assert isinstance(refusal, FieldError)
+        assert refusal.code == "bbox-inverted"
+        assert refusal.message.id != refusal.message.en
+
+    def test_both_inverted_sides_are_named_at_once(self) -> None:
+        with pytest.raises(ValidationError) as raised:
+            BoundingBox(south=-8.0, west=114.7, north=-8.8, east=114.3)
+        assert [e["loc"] for e in raised.value.errors()] == [("north",), ("east",)]
 
     def test_latitude_beyond_the_pole_is_refused(self) -> None:
         with pytest.raises(ValidationError):

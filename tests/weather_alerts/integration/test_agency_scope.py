@@ -214,7 +214,7 @@ class TestOwnSubscriptionsOnly:
             ("DELETE", path),
             ("POST", f"{path}/secret/rotate"),
             ("GET", f"{path}/deliveries"),
-            ("POST", f"{path}/deliveries/dlv_{uuid4().hex}/redeliver"),
+            ("POST", f"{path}/deliveries/{uuid4().hex}/redeliver"),  # a well-formed id
         ]
         for method, url in attempts:
             response = await gateway.request(method, url, headers=agency_key)

@@ -248,6 +248,9 @@ class TestServerSentEvents:
         assert [name for _, name, _ in received] == ["sea_alert.issued", "sea_alert.cancelled"]
         assert {data["zone_id"] for _, _, data in received} == {mine["id"]}
         assert [data["status"] for _, _, data in received] == ["active", "cancelled"]
+        assert [data["cap_url"] for _, _, data in received] == [
+            f"{stack.url('gateway')}/v1/alerts/{data['identifier']}" for _, _, data in received
+        ]
         assert heartbeats >= 1
 
         resumed, _ = await asyncio.wait_for(

@@ -101,6 +101,37 @@ class TestZones:
         response = await gateway.post("/v1/zones", json=body, headers=bearer(stack, "admin"))
         assert response.status_code == 422
         assert response.headers["content-type"].startswith("application/problem+json")
+        assert refused_fields(response.json()) == {"bbox.north"}
+
+    async def test_every_bad_zone_field_is_named_in_one_answer(
+        self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any
+    ) -> None:
+        admin = bearer(stack, "admin")
+        bad = {
+            "id": "Not A Slug",
+            "name_id": "",
+            "name_en": "x",
+            "bbox": {"south": 2, "west": 1, "north": 1, "east": 0},
+            "regency_codes": ["9509"],
+        }
+        created = await gateway.post("/v1/zones", json=bad, headers=admin)
+        assert created.status_code == 422
+        assert refused_fields(created.json()) == {
+            "id",
+            "name_id",
+            "bbox.north",
+            "bbox.east",
+            "regency_codes.0",
+        }
+        zone = await make_zone()
+        replaced = await gateway.put(f"/v1/zones/{zone['id']}", json=bad, headers=admin)
+        assert replaced.status_code == 422
+        assert refused_fields(replaced.json()) == {
+            "name_id",
+            "bbox.north",
+            "bbox.east",
+            "regency_codes.0",
+        }
 
 
 class TestAlertLifecycle:
@@ -120,7 +151,8 @@ class TestAlertLifecycle:
             assert alert["severity"] == "Severe"
             assert alert["vessel_risks"]["fishing_boat"] == "danger"
             event = await events.wait_for(is_event("sea_alert.issued", zone["id"]))
-            assert event.payload.alert_id == alert["identifier"]
+            assert event.payload.alert_id == alert["id"]
+            assert event.payload.identifier == alert["identifier"]
             assert event.payload.regency_codes == zone["regency_codes"]
             assert event.payload.vessel_risks["fishing_boat"] == "danger"
 
@@ -131,6 +163,8 @@ class TestAlertLifecycle:
             assert updated.json()["alert"]["references"] == [alert["identifier"]]
             event = await events.wait_for(is_event("sea_alert.updated", zone["id"]))
             assert event.payload.severity == "Extreme"
+            assert event.payload.alert_id == alert["id"]
+            assert event.payload.identifier == updated.json()["alert"]["identifier"]
             assert event.payload.references == [alert["identifier"]]
 
             calm = await gateway.post(
@@ -141,6 +175,7 @@ class TestAlertLifecycle:
             assert calm.json()["outcome"] == "cancelled"
             assert calm.json()["alert"]["status"] == "cancelled"
             event = await events.wait_for(is_event("sea_alert.cancelled", zone["id"]))
+            assert event.payload.alert_id == alert["id"]
             assert len(event.payload.references) == 2
 
     async def test_identical_observation_does_not_reissue(
@@ -194,7 +229,8 @@ class TestAlertLifecycle:
             )
             assert issued.status_code == 201
             cancelled = await events.wait_for(is_event("sea_alert.cancelled", zone["id"]))
-        assert cancelled.payload.alert_id == issued.json()["alert"]["identifier"]
+        assert cancelled.payload.alert_id == issued.json()["alert"]["id"]
+        assert cancelled.payload.identifier == issued.json()["alert"]["identifier"]
         detail = await gateway.get(f"/v1/alerts/{issued.json()['alert']['id']}")
         assert detail.json()["status"] == "expired"
         assert detail.json()["active"] is False
@@ -205,15 +241,19 @@ BAD_OBSERVATIONS = [
     ("absurd height", {"significant_wave_m": 45.0, "max_wave_m": 50.0}, "significant_wave_m"),
     ("absurd wind", {"wind_speed_knots": 900.0}, "wind_speed_knots"),
     ("max below significant", {"max_wave_m": 1.0}, "max_wave_m"),
-    ("unknown zone", {"zone_id": "laut-yang-tidak-ada"}, "zone_id"),
     ("missing field", {"source": None}, "source"),
     ("naive time", {"valid_from": "2026-01-01T00:00:00"}, "valid_from"),
 ]
 
 
+def refused_fields(problem: dict[str, Any]) -> set[str]:
+    """The body fields a 422 problem names (`loc` without its leading `body`)."""
+    return {".".join(map(str, e["loc"][1:])) for e in problem["errors"] if e["loc"][0] == "body"}
+
+
 class TestBadObservations:
     @pytest.mark.parametrize(("case", "changes", "field"), BAD_OBSERVATIONS)
-    async def test_refused_with_bilingual_problem_and_nothing_changes(
+    async def test_refused_with_the_field_named_and_nothing_changes(
         self,
         *,
         stack: Stack,
@@ -231,15 +271,48 @@ class TestBadObservations:
             headers={**agency_headers(stack), "Accept-Language": "en"},
         )
         assert response.status_code == 422, case
-        problem = response.json()
         assert response.headers["content-type"].startswith("application/problem+json")
-        assert problem["field"] == field
-        assert problem["message"]["id"]
-        assert problem["message"]["en"]
-        assert problem["detail"] == problem["message"]["en"]
+        assert field in refused_fields(response.json())
         async with database(stack, "weather_alerts") as db:
             assert await db.alerts.count_documents({"zone_id": zone["id"]}) == 0
             assert await db.observations.count_documents({"zone_id": zone["id"]}) == 0
+
+    async def test_every_bad_field_is_named_in_one_answer(
+        self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any
+    ) -> None:
+        zone = await make_zone()
+        body = {
+            **observation(zone["id"], 3.0),
+            "significant_wave_m": -1.0,
+            "wind_speed_knots": 900.0,
+            "source": "",
+        }
+        del body["wind_direction_deg"]
+        response = await gateway.post("/v1/observations", json=body, headers=agency_headers(stack))
+        assert response.status_code == 422
+        assert refused_fields(response.json()) == {
+            "significant_wave_m",
+            "wind_speed_knots",
+            "wind_direction_deg",
+            "source",
+        }
+
+    async def test_an_unknown_zone_is_a_bilingual_problem_naming_zone_id(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        body = observation("laut-yang-tidak-ada", 3.0)
+        response = await gateway.post(
+            "/v1/observations",
+            json=body,
+            headers={**agency_headers(stack), "Accept-Language": "en"},
+        )
+        assert response.status_code == 422
+        problem = response.json()
+        assert (problem["type"].rsplit("/", 1)[-1], problem["field"]) == (
+            "invalid-observation",
+            "zone_id",
+        )
+        assert problem["detail"] == problem["message"]["en"] != problem["message"]["id"]
 
     async def test_window_ending_before_it_starts_is_refused(
         self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any
@@ -254,7 +327,7 @@ class TestBadObservations:
         )
         response = await gateway.post("/v1/observations", json=body, headers=bearer(stack, "admin"))
         assert response.status_code == 422
-        assert response.json()["field"] == "valid_to"
+        assert refused_fields(response.json()) == {"valid_to"}
 
     @pytest.mark.parametrize(("role", "status"), [("fisher", 403), ("buyer", 403)])
     async def test_only_agencies_and_admins_post(

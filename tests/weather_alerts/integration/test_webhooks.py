@@ -129,11 +129,12 @@ class TestDelivery:
                     stack, gateway, f"http://127.0.0.1:{receiver.port}/h", [prefix], "agency-flaky"
                 )
             ).json()
-            await gateway.post(
+            issued = await gateway.post(
                 "/v1/observations",
                 json=observation(zone["id"], 2.8),
                 headers=agency_headers(stack),
             )
+            alert = issued.json()["alert"]
 
             async def delivered() -> list[dict[str, Any]] | None:
                 found = await deliveries_of(stack, gateway, subscription, "agency-flaky")
@@ -152,6 +153,10 @@ class TestDelivery:
         assert body["type"] == "sea_alert.issued"
         assert body["data"]["cap"]["msgType"] == "Alert"
         assert body["data"]["cap"]["info"][0]["language"] == "id-ID"
+        assert body["data"]["alert_id"] == delivery["alert_id"] == alert["id"]
+        assert body["data"]["identifier"] == delivery["identifier"] == alert["identifier"]
+        assert body["data"]["cap"]["identifier"] == alert["identifier"]
+        assert body["data"]["cap_url"] == f"{stack.url('gateway')}/v1/alerts/{alert['identifier']}"
 
     async def test_dead_lettered_after_the_last_attempt_then_redelivered(
         self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any

@@ -34,9 +34,13 @@ class RecordingFanOut:
         return 1
 
 
-def an_event(kind: type[SeaAlertEvent], alert_id: str) -> Envelope[Any]:
+def an_event(
+    kind: type[SeaAlertEvent], identifier: str | None, alert_id: str = "lumbung-20261202-ab"
+) -> Envelope[Any]:
+    """An event about CAP message `identifier` of alert `alert_id` (an older event: None)."""
     payload = kind(
         alert_id=alert_id,
+        identifier=identifier,
         zone_id="selat-bali",
         regency_codes=["51.01"],
         category="tinggi",
@@ -82,6 +86,11 @@ class TestFanOutConsumer:
                 identifier="lumbung-20261202-ab-2",
             )
         ]
+
+    async def test_an_event_from_before_identifier_names_its_message_in_alert_id(self) -> None:
+        fan_out = RecordingFanOut()
+        await deliver(fan_out, an_event(SeaAlertIssued, None, alert_id="lumbung-20261202-ab-1"))
+        assert [n.identifier for n in fan_out.notices] == ["lumbung-20261202-ab-1"]
 
     async def test_a_redelivered_event_reaches_the_fan_out_once(self) -> None:
         fan_out = RecordingFanOut()

@@ -13,6 +13,7 @@ from lumbung_shared.settings import load_settings
 from lumbung_weather_alerts.api import (
     advisories,
     alerts,
+    catalogue,
     observations,
     stream,
     subscriptions,
@@ -82,7 +83,9 @@ async def setup(runtime: Runtime[WeatherAlertsSettings]) -> WeatherAlertsState:
         DeliverWebhooks(delivery_repo, subscription_repo, guard, settings),
         settings.webhook_poll_seconds,
     )
-    fan_out = FanOutAlert(alert_repo, subscription_repo, delivery_repo, deliveries.wake)
+    fan_out = FanOutAlert(
+        alert_repo, subscription_repo, delivery_repo, deliveries.wake, settings.public_base_url
+    )
     runtime.consume("webhooks", [Topic.SEA_ALERT_EVENTS], fanout_handlers(fan_out))
     runtime.run_in_background(deliveries.loop())
     runtime.run_in_background(expiry_sweep(ExpireAlerts(alert_repo), settings.expiry_sweep_seconds))
@@ -122,6 +125,7 @@ def create_app(settings: WeatherAlertsSettings | None = None) -> FastAPI:
             alerts.router,
             advisories.router,
             subscriptions.router,
+            catalogue.router,
         ],
         setup=setup,
     )

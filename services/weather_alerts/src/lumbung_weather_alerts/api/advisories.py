@@ -7,13 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from lumbung_shared.web.identity import Caller
-from pydantic import BaseModel
+from lumbung_shared.web.responses import problem_responses
+from pydantic import BaseModel, ConfigDict, Field
 
 from lumbung_weather_alerts.api.deps import Advisor
 from lumbung_weather_alerts.api.views import Text
 from lumbung_weather_alerts.domain.conditions import ADVICE_HORIZON
 from lumbung_weather_alerts.domain.subscriptions import RegencyPrefix
 from lumbung_weather_alerts.domain.vessels import Risk, VesselClass, worst_risk
+from lumbung_weather_alerts.domain.waves import WaveCategory
 
 router = APIRouter(prefix="/v1/advisories", tags=["advisories"])
 
@@ -23,29 +25,58 @@ class ZoneAdvice(BaseModel):
 
     zone_id: str
     zone_name: Text
-    level: str
+    level: Risk
     reason: Text
-    category: str | None
+    category: WaveCategory | None = Field(description="BMKG wave category forecast, if any.")
     category_label: Text | None
 
 
 class AdvisoryView(BaseModel):
     """Advice for one vessel class in every zone touching the regency; `level` is the worst."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "regency": "35.10",
+                    "vessel": "fishing_boat",
+                    "level": "danger",
+                    "valid_from": "2026-03-01T00:00:00Z",
+                    "valid_to": "2026-03-02T00:00:00Z",
+                    "zones": [
+                        {
+                            "zone_id": "selat-bali",
+                            "zone_name": {"id": "Selat Bali", "en": "Bali Strait"},
+                            "level": "danger",
+                            "reason": {
+                                "id": "Berbahaya untuk perahu nelayan: gelombang di atas 1.25 m.",
+                                "en": "Dangerous for a fishing boat: waves over 1.25 m.",
+                            },
+                            "category": "tinggi",
+                            "category_label": {"id": "tinggi", "en": "rough"},
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     regency: str
-    vessel: str
-    level: str
+    vessel: VesselClass
+    level: Risk
     valid_from: datetime
     valid_to: datetime
     zones: list[ZoneAdvice]
 
 
-@router.get("", response_model=AdvisoryView)
+@router.get("", response_model=AdvisoryView, responses=problem_responses(422))
 async def get_advisories(
     caller: Caller,
     advisor: Advisor,
     regency: Annotated[RegencyPrefix, Query(description="Regency code (prefix)")],
-    vessel: VesselClass = VesselClass.FISHING_BOAT,
+    vessel: Annotated[
+        VesselClass, Query(description="Vessel class (`GET /v1/catalogue/vessel-classes`)")
+    ] = VesselClass.FISHING_BOAT,
 ) -> AdvisoryView:
     """`safe`, `caution` or `danger` for the vessel in each zone, with the reason in id and en."""
     del caller  # public: fishers read it without signing in
@@ -57,19 +88,18 @@ async def get_advisories(
             ZoneAdvice(
                 zone_id=zone.id,
                 zone_name=Text(id=zone.name_id, en=zone.name_en),
-                level=result.level.value,
+                level=result.level,
                 reason=Text(id=result.reason.id, en=result.reason.en),
-                category=None if category is None else category.value,
+                category=category,
                 category_label=None
                 if category is None
                 else Text(id=category.label_id, en=category.label_en),
             )
         )
-    levels = [Risk(a.level) for a in advice]
     return AdvisoryView(
         regency=regency,
-        vessel=vessel.value,
-        level=worst_risk(levels).value if advice else "caution",
+        vessel=vessel,
+        level=worst_risk([a.level for a in advice]) if advice else Risk.CAUTION,
         valid_from=now,
         valid_to=now + ADVICE_HORIZON,
         zones=advice,

@@ -8,11 +8,12 @@ is not taken for an alert id.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from lumbung_shared.web.identity import Caller
 from lumbung_shared.web.problems import language
+from lumbung_shared.web.responses import problem_responses
 from pydantic import BaseModel
 
 from lumbung_weather_alerts.api.caching import cached_response
@@ -30,6 +31,19 @@ router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 CAP_XML = "application/cap+xml"
 ATOM_XML = "application/atom+xml"
 ZONE_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+CURSOR = r"^[A-Za-z0-9_-]+$"
+"""URL-safe base64 without padding (`lumbung_shared.cursors`)."""
+ALERT_ID = r"^[A-Za-z0-9._-]+$"
+"""Chain ids and CAP identifiers as we make them (`lumbung-<date>-<hex>`, `-<n>` per message)."""
+
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "The copy named by `If-None-Match` / `If-Modified-Since` is current."}
+}
+
+
+def _xml(media_type: str, description: str) -> dict[str, Any]:
+    """A 200 answered as XML text, for `responses=`."""
+    return {"description": description, "content": {media_type: {"schema": {"type": "string"}}}}
 
 
 class AlertPage(BaseModel):
@@ -39,7 +53,7 @@ class AlertPage(BaseModel):
     next_cursor: str | None
 
 
-@router.get("", response_model=AlertPage)
+@router.get("", response_model=AlertPage, responses={**NOT_MODIFIED, **problem_responses(422)})
 async def list_alerts(
     *,
     request: Request,
@@ -48,11 +62,18 @@ async def list_alerts(
     settings: Settings,
     zone: Annotated[str | None, Query(max_length=80, pattern=ZONE_ID)] = None,
     regency: Annotated[RegencyPrefix | None, Query(description="Regency code prefix")] = None,
-    severity: Severity | None = None,
-    status: AlertStatus | None = None,
-    active: bool | None = None,
-    updated_since: datetime | None = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    severity: Annotated[
+        Severity | None, Query(description="CAP severity of the latest message")
+    ] = None,
+    status: Annotated[AlertStatus | None, Query(description="Where the alert stands")] = None,
+    active: Annotated[bool | None, Query(description="In force now (true) or not (false)")] = None,
+    updated_since: Annotated[
+        datetime | None, Query(description="Only alerts changed at or after this time")
+    ] = None,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=200, pattern=CURSOR, description="`next_cursor` of the previous page"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
     """Alerts filtered by zone, regency prefix, severity, status and activity; cursor-paged."""
@@ -76,7 +97,11 @@ async def list_alerts(
     return cached_response(request, body, "application/json", await alerts.last_change())
 
 
-@router.get("/feed.atom", response_class=Response)
+@router.get(
+    "/feed.atom",
+    response_class=Response,
+    responses={200: _xml(ATOM_XML, "Atom 1.0 index of the active alerts."), **NOT_MODIFIED},
+)
 async def atom_feed(
     request: Request, caller: Caller, alerts: Alerts, settings: Settings
 ) -> Response:
@@ -99,13 +124,32 @@ async def atom_feed(
     return cached_response(request, render_atom(feed), ATOM_XML, last_change)
 
 
-@router.get("/{alert_id}", response_model=AlertView)
+@router.get(
+    "/{alert_id}",
+    response_model=AlertView,
+    responses={
+        200: {"content": {CAP_XML: {"schema": {"type": "string"}}}},
+        **NOT_MODIFIED,
+        **problem_responses(404, 422),
+    },
+)
 async def get_alert(
-    alert_id: str, request: Request, caller: Caller, alerts: Alerts, settings: Settings
+    alert_id: Annotated[
+        str,
+        Path(
+            pattern=ALERT_ID,
+            max_length=100,
+            description="The alert's id (`id`, latest message) or one CAP message `identifier`",
+        ),
+    ],
+    request: Request,
+    caller: Caller,
+    alerts: Alerts,
+    settings: Settings,
 ) -> Response:
     """One alert as JSON, or as CAP 1.2 XML with `Accept: application/cap+xml`.
 
-    The id may be the chain's id (latest message) or any CAP message identifier in it.
+    The id may be the alert's id (its latest message) or any CAP message identifier in it.
     """
     del caller
     doc = await alerts.one(alert_id)

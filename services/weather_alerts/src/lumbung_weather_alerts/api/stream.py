@@ -18,6 +18,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from lumbung_shared.web.identity import Caller
+from lumbung_shared.web.responses import problem_responses
 
 from lumbung_weather_alerts.api.deps import Alerts, Settings
 from lumbung_weather_alerts.api.views import AlertView, alert_view
@@ -34,7 +35,25 @@ LOOK_BACK = timedelta(seconds=2)
 """Each poll re-reads this far back: a change stamped just before another may commit after it."""
 
 
-@router.get("/stream")
+SSE_DESCRIPTION = (
+    "An endless `text/event-stream`: `retry:` first, then one event per change, named "
+    "`sea_alert.issued`, `sea_alert.updated` or `sea_alert.cancelled`, whose `id:` is the "
+    "change time in milliseconds and whose `data:` is the alert's JSON (the `AlertView` "
+    "schema); comment lines as heartbeats."
+)
+
+
+@router.get(
+    "/stream",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": SSE_DESCRIPTION,
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+        **problem_responses(422),
+    },
+)
 async def alert_stream(
     *,
     request: Request,
@@ -42,7 +61,10 @@ async def alert_stream(
     alerts: Alerts,
     settings: Settings,
     regency: Annotated[RegencyPrefix | None, Query(description="Regency code prefix")] = None,
-    last_event_id: Annotated[str | None, Header(max_length=40)] = None,
+    last_event_id: Annotated[
+        str | None,
+        Header(max_length=40, description="`id:` of the last event received, to resume"),
+    ] = None,
 ) -> StreamingResponse:
     """Alerts issued, updated or cancelled from now on (or since `Last-Event-ID`)."""
     del caller  # public

@@ -12,13 +12,14 @@ their existence does not leak. Admins are unrestricted.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from lumbung_shared.clock import utc_now
 from lumbung_shared.mongo import Document
 from lumbung_shared.web.guards import NO_STORE
-from pydantic import BaseModel, Field
+from lumbung_shared.web.responses import problem_responses
+from pydantic import BaseModel, ConfigDict, Field
 
 from lumbung_weather_alerts.api.deps import Agency, Deliveries, Subscriptions
 from lumbung_weather_alerts.domain.cap import Severity
@@ -26,23 +27,51 @@ from lumbung_weather_alerts.domain.subscriptions import RegencyPrefix
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
 
+SubscriptionId = Annotated[str, Path(pattern=r"^sub_[0-9a-f]{32}$", max_length=36)]
+DeliveryId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$", max_length=32)]
+EventType = Literal["sea_alert.issued", "sea_alert.updated", "sea_alert.cancelled"]
+OWN = problem_responses(401, 403, 404, 422)
+"""What a route on one of the caller's subscriptions answers besides success."""
+
 
 class SubscriptionBody(BaseModel):
     """A webhook registration."""
 
-    url: str = Field(min_length=8, max_length=2048)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "url": "https://bpbd.example.go.id/hooks/lumbung",
+                    "regency_prefixes": ["35.10", "51"],
+                    "min_severity": "Severe",
+                }
+            ]
+        }
+    )
+
+    url: str = Field(
+        min_length=8,
+        max_length=2048,
+        pattern=r"^[A-Za-z][A-Za-z0-9+.-]*://",
+        description="An absolute URL; the SSRF guard then wants https (plain http on test "
+        "stacks only), no credentials, and a host resolving to public addresses only (422 "
+        "`unsafe-webhook-url` with its `reason` otherwise), at registration and before every "
+        "delivery.",
+    )
     regency_prefixes: list[RegencyPrefix] = Field(min_length=1, max_length=50)
     min_severity: Severity = Severity.MODERATE
 
 
 class SubscriptionView(BaseModel):
+    """A webhook registration as its owner sees it (never the secret)."""
+
     id: str
     url: str
     regency_prefixes: list[str]
-    min_severity: str
-    status: str
+    min_severity: Severity
+    status: Literal["active", "disabled"]
     created_at: datetime
-    secret_count: int
+    secret_count: int = Field(description="2 during a rotation's overlap, else 1.")
 
 
 class CreatedSubscription(SubscriptionView):
@@ -50,11 +79,15 @@ class CreatedSubscription(SubscriptionView):
 
 
 class RotatedSecret(BaseModel):
+    """The new signing secret, shown once."""
+
     secret: str
     previous_valid_until: datetime
 
 
 class AttemptView(BaseModel):
+    """One try to deliver."""
+
     at: datetime
     round: int
     status_code: int | None
@@ -63,12 +96,14 @@ class AttemptView(BaseModel):
 
 
 class DeliveryView(BaseModel):
+    """One webhook delivery: what was sent about which alert, and every attempt."""
+
     id: str
-    webhook_id: str
-    alert_id: str
-    identifier: str
-    event_type: str
-    status: str
+    webhook_id: str = Field(description="The `webhook-id` header, the same on every retry.")
+    alert_id: str = Field(description="The alert's id (`GET /v1/alerts/{alert_id}`).")
+    identifier: str = Field(description="CAP identifier of the message delivered.")
+    event_type: EventType
+    status: Literal["pending", "delivered", "dead"]
     attempt_count: int
     redeliveries: int
     next_attempt_at: datetime | None
@@ -93,7 +128,13 @@ def _delivery(doc: Document) -> DeliveryView:
     return DeliveryView(id=doc["_id"], **{k: v for k, v in doc.items() if k != "_id"})
 
 
-@router.post("", status_code=201, response_model=CreatedSubscription, dependencies=[NO_STORE])
+@router.post(
+    "",
+    status_code=201,
+    response_model=CreatedSubscription,
+    dependencies=[NO_STORE],
+    responses=problem_responses(400, 401, 403, 409, 422),
+)
 async def register(
     agency: Agency, body: SubscriptionBody, subscriptions: Subscriptions
 ) -> CreatedSubscription:
@@ -111,7 +152,7 @@ async def register(
     return CreatedSubscription(**_view(created.subscription).model_dump(), secret=created.secret)
 
 
-@router.get("", response_model=list[SubscriptionView])
+@router.get("", response_model=list[SubscriptionView], responses=problem_responses(401, 403))
 async def list_subscriptions(
     agency: Agency, subscriptions: Subscriptions
 ) -> list[SubscriptionView]:
@@ -119,17 +160,17 @@ async def list_subscriptions(
     return [_view(doc) for doc in await subscriptions.list_owned(agency)]
 
 
-@router.get("/{subscription_id}", response_model=SubscriptionView)
+@router.get("/{subscription_id}", response_model=SubscriptionView, responses=OWN)
 async def get_subscription(
-    subscription_id: str, agency: Agency, subscriptions: Subscriptions
+    subscription_id: SubscriptionId, agency: Agency, subscriptions: Subscriptions
 ) -> SubscriptionView:
     """One of the caller's subscriptions."""
     return _view(await subscriptions.owned(subscription_id, agency))
 
 
-@router.delete("/{subscription_id}", status_code=204)
+@router.delete("/{subscription_id}", status_code=204, responses=OWN)
 async def delete_subscription(
-    subscription_id: str, agency: Agency, subscriptions: Subscriptions
+    subscription_id: SubscriptionId, agency: Agency, subscriptions: Subscriptions
 ) -> Response:
     """Stop deliveries to this webhook."""
     await subscriptions.stop(subscription_id, agency, utc_now())
@@ -137,10 +178,13 @@ async def delete_subscription(
 
 
 @router.post(
-    "/{subscription_id}/secret/rotate", response_model=RotatedSecret, dependencies=[NO_STORE]
+    "/{subscription_id}/secret/rotate",
+    response_model=RotatedSecret,
+    dependencies=[NO_STORE],
+    responses=OWN,
 )
 async def rotate_secret(
-    subscription_id: str, agency: Agency, subscriptions: Subscriptions
+    subscription_id: SubscriptionId, agency: Agency, subscriptions: Subscriptions
 ) -> RotatedSecret:
     """A new secret; the old one keeps signing alongside it for the overlap window."""
     now = utc_now()
@@ -148,14 +192,16 @@ async def rotate_secret(
     return RotatedSecret(secret=secret, previous_valid_until=now + subscriptions.overlap)
 
 
-@router.get("/{subscription_id}/deliveries", response_model=list[DeliveryView])
+@router.get("/{subscription_id}/deliveries", response_model=list[DeliveryView], responses=OWN)
 async def delivery_log(
     *,
-    subscription_id: str,
+    subscription_id: SubscriptionId,
     agency: Agency,
     deliveries: Deliveries,
-    status: Annotated[str | None, Query(pattern="^(pending|delivered|dead)$")] = None,
-    before: datetime | None = None,
+    status: Annotated[Literal["pending", "delivered", "dead"] | None, Query()] = None,
+    before: Annotated[
+        datetime | None, Query(description="Only deliveries created before this time")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[DeliveryView]:
     """Deliveries newest first, each with its attempts (time, status code, latency, error)."""
@@ -167,9 +213,14 @@ async def delivery_log(
     "/{subscription_id}/deliveries/{delivery_id}/redeliver",
     status_code=202,
     response_model=DeliveryView,
+    responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def redeliver(
-    *, subscription_id: str, delivery_id: str, agency: Agency, deliveries: Deliveries
+    *,
+    subscription_id: SubscriptionId,
+    delivery_id: DeliveryId,
+    agency: Agency,
+    deliveries: Deliveries,
 ) -> DeliveryView:
     """Send a delivery again now with the same webhook-id (a bounded number of times)."""
     doc = await deliveries.redeliver(subscription_id, delivery_id, agency, utc_now())

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query, Response
-from lumbung_shared.errors import DomainError, Message
+from fastapi import APIRouter, Path, Query, Response
 from lumbung_shared.web.identity import Caller
-from pydantic import BaseModel, Field, ValidationError
+from lumbung_shared.web.responses import problem_responses
+from pydantic import BaseModel, ConfigDict, Field
 
 from lumbung_weather_alerts.api.deps import Admin, Zones
+from lumbung_weather_alerts.domain.observations import ZONE_ID_PATTERN
 from lumbung_weather_alerts.domain.subscriptions import RegencyPrefix
 from lumbung_weather_alerts.domain.zones import BoundingBox, RegencyCode, Zone
 
@@ -24,9 +25,22 @@ router = APIRouter(prefix="/v1/zones", tags=["zones"])
 
 MAX_REGENCIES_PER_ZONE = 60
 
+ZoneId = Annotated[
+    str, Path(pattern=ZONE_ID_PATTERN, max_length=80, description="The zone's slug.")
+]
+
+_EXAMPLE: dict[str, Any] = {
+    "name_id": "Selat Bali",
+    "name_en": "Bali Strait",
+    "bbox": {"south": -8.8, "west": 114.3, "north": -8.0, "east": 114.7},
+    "regency_codes": ["35.10", "51.01"],
+}
+
 
 class ZoneView(BaseModel):
     """A zone as clients see it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "selat-bali", **_EXAMPLE}]})
 
     id: str
     name_id: str
@@ -36,12 +50,36 @@ class ZoneView(BaseModel):
 
 
 class ZoneBody(BaseModel):
-    """What an admin sends to create or change a zone (bounded sizes)."""
+    """What an admin sends to change a zone (`PUT`): names, box and regencies, bounded sizes."""
 
-    name_id: str = Field(min_length=1, max_length=200)
-    name_en: str = Field(min_length=1, max_length=200)
-    bbox: dict[str, float]
-    regency_codes: list[RegencyCode] = Field(min_length=1, max_length=MAX_REGENCIES_PER_ZONE)
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
+
+    name_id: str = Field(min_length=1, max_length=200, description="Name in Indonesian.")
+    name_en: str = Field(min_length=1, max_length=200, description="Name in English.")
+    bbox: BoundingBox
+    regency_codes: list[RegencyCode] = Field(
+        min_length=1,
+        max_length=MAX_REGENCIES_PER_ZONE,
+        description="Kemendagri codes `NN.NN` of the coastal regencies the zone warns.",
+    )
+
+    def zone(self, zone_id: str) -> Zone:
+        """The domain zone with this id."""
+        return Zone(
+            id=zone_id,
+            name_id=self.name_id,
+            name_en=self.name_en,
+            bbox=self.bbox,
+            regency_codes=tuple(self.regency_codes),
+        )
+
+
+class NewZone(ZoneBody):
+    """What an admin sends to add a zone (`POST`): the zone's slug and its fields."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"id": "selat-bali", **_EXAMPLE}]})
+
+    id: str = Field(pattern=ZONE_ID_PATTERN, max_length=80, description="Slug, e.g. selat-bali.")
 
 
 def _view(zone: Zone) -> ZoneView:
@@ -50,25 +88,7 @@ def _view(zone: Zone) -> ZoneView:
     )
 
 
-def _zone(zone_id: str, body: Any) -> Zone:
-    """A domain zone from untrusted JSON, or a bilingual 422."""
-    try:
-        parsed = ZoneBody.model_validate(body)
-        return Zone.model_validate(
-            {"id": zone_id, **parsed.model_dump(), "regency_codes": tuple(parsed.regency_codes)}
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first.get("loc", ())) or "body"
-        raise DomainError(
-            code="invalid-zone",
-            message=Message(id=f"Data wilayah tidak valid: {field}.", en=f"Invalid zone: {field}."),
-            status=422,
-            extra={"field": field},
-        ) from None
-
-
-@router.get("", response_model=list[ZoneView])
+@router.get("", response_model=list[ZoneView], responses=problem_responses(422))
 async def list_zones(
     caller: Caller,
     zones: Zones,
@@ -79,36 +99,38 @@ async def list_zones(
     return [_view(zone) for zone in await zones.list(regency)]
 
 
-@router.get("/{zone_id}", response_model=ZoneView)
-async def get_zone(zone_id: str, caller: Caller, zones: Zones) -> ZoneView:
+@router.get("/{zone_id}", response_model=ZoneView, responses=problem_responses(404, 422))
+async def get_zone(zone_id: ZoneId, caller: Caller, zones: Zones) -> ZoneView:
     """One zone."""
     del caller
     return _view(await zones.get(zone_id))
 
 
-@router.post("", status_code=201, response_model=ZoneView)
-async def create_zone(
-    admin: Admin, zones: Zones, body: Annotated[dict[str, Any], Body()]
-) -> ZoneView:
-    """Add a zone (admin); the id is the zone's slug."""
+@router.post(
+    "",
+    status_code=201,
+    response_model=ZoneView,
+    responses=problem_responses(400, 401, 403, 409, 422),
+)
+async def create_zone(admin: Admin, zones: Zones, body: NewZone) -> ZoneView:
+    """Add a zone (admin); the id is the zone's slug (409 when it is taken)."""
     del admin
-    zone_id = body.pop("id", None)
-    zone = _zone(zone_id if isinstance(zone_id, str) else "", body)
-    return _view(await zones.create(zone))
+    return _view(await zones.create(body.zone(body.id)))
 
 
-@router.put("/{zone_id}", response_model=ZoneView)
-async def replace_zone(
-    zone_id: str, admin: Admin, zones: Zones, body: Annotated[dict[str, Any], Body()]
-) -> ZoneView:
+@router.put(
+    "/{zone_id}",
+    response_model=ZoneView,
+    responses=problem_responses(400, 401, 403, 404, 422),
+)
+async def replace_zone(zone_id: ZoneId, admin: Admin, zones: Zones, body: ZoneBody) -> ZoneView:
     """Change a zone's names, box or regencies (admin)."""
     del admin
-    body.pop("id", None)
-    return _view(await zones.replace(_zone(zone_id, body)))
+    return _view(await zones.replace(body.zone(zone_id)))
 
 
-@router.delete("/{zone_id}", status_code=204)
-async def delete_zone(zone_id: str, admin: Admin, zones: Zones) -> Response:
+@router.delete("/{zone_id}", status_code=204, responses=problem_responses(401, 403, 404, 409, 422))
+async def delete_zone(zone_id: ZoneId, admin: Admin, zones: Zones) -> Response:
     """Remove a zone (admin); 409 while an alert is in force for it. Past alerts stay readable."""
     del admin
     await zones.delete(zone_id)

@@ -1,17 +1,26 @@
 """A sea-state observation or forecast for one zone, checked before any rule looks at it.
 
 Agencies post these by hand and feeds are sometimes wrong, so values no sea can produce are
-refused rather than turned into a panic (or a false all-clear). Each refusal is a `DomainError`
-with status 422 and a message in Indonesian and English, naming the field in `extra`.
+refused rather than turned into a panic (or a false all-clear). The plausible ranges are field
+constraints (so the published schema states them); the rules between two fields raise a
+bilingual `FieldError` on the later field, so one request reports every bad field at once.
+The model is the `POST /v1/observations` body as well as what the feed poller checks.
 """
 
 from __future__ import annotations
 
-import math
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from lumbung_shared.errors import DomainError, Message
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from lumbung_shared.errors import DomainError, FieldError, Message
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from .vessels import Risk, VesselClass, vessel_risk
 from .waves import WaveCategory, wave_category
@@ -25,30 +34,85 @@ MAX_VALIDITY = timedelta(days=7)
 
 ZONE_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
+EXAMPLE: dict[str, Any] = {
+    "zone_id": "selat-bali",
+    "valid_from": "2026-03-01T00:00:00+07:00",
+    "valid_to": "2026-03-01T12:00:00+07:00",
+    "significant_wave_m": 2.8,
+    "max_wave_m": 4.0,
+    "wind_speed_knots": 18,
+    "wind_direction_deg": 135,
+    "source": "BMKG Stasiun Meteorologi Maritim Tanjung Perak",
+}
+
 
 class Observation(BaseModel):
     """Sea conditions in one zone over a validity window (observed or forecast)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_extra={"examples": [EXAMPLE]}
+    )
 
-    zone_id: str = Field(pattern=ZONE_ID_PATTERN, max_length=80)
-    valid_from: AwareDatetime
-    valid_to: AwareDatetime
-    significant_wave_m: float
-    max_wave_m: float
-    wind_speed_knots: float
-    wind_direction_deg: float
-    source: str = Field(min_length=1, max_length=200)
+    zone_id: str = Field(
+        pattern=ZONE_ID_PATTERN, max_length=80, description="Zone slug (`GET /v1/zones`)."
+    )
+    valid_from: AwareDatetime = Field(description="Start of validity, with a UTC offset.")
+    valid_to: AwareDatetime = Field(
+        description="End of validity: after `valid_from`, at most 7 days later."
+    )
+    significant_wave_m: float = Field(
+        ge=0, le=MAX_WAVE_M, allow_inf_nan=False, description="Significant wave height (m)."
+    )
+    max_wave_m: float = Field(
+        ge=0,
+        le=MAX_WAVE_M,
+        allow_inf_nan=False,
+        description="Maximum wave height (m), not below the significant height.",
+    )
+    wind_speed_knots: float = Field(ge=0, le=MAX_WIND_KNOTS, allow_inf_nan=False)
+    wind_direction_deg: float = Field(
+        ge=0, le=360, allow_inf_nan=False, description="Direction the wind comes from."
+    )
+    source: str = Field(min_length=1, max_length=200, description="Who observed or forecast.")
 
-    @model_validator(mode="after")
-    def _check_rules(self) -> Observation:
-        _check_range("significant_wave_m", self.significant_wave_m, MAX_WAVE_M, "m")
-        _check_range("max_wave_m", self.max_wave_m, MAX_WAVE_M, "m")
-        _check_range("wind_speed_knots", self.wind_speed_knots, MAX_WIND_KNOTS, "knot")
-        _check_range("wind_direction_deg", self.wind_direction_deg, 360.0, "°")
-        _check_max_not_below_significant(self.significant_wave_m, self.max_wave_m)
-        _check_window(self.valid_to - self.valid_from)
-        return self
+    @field_validator("max_wave_m")
+    @classmethod
+    def _max_not_below_significant(cls, max_m: float, info: ValidationInfo) -> float:
+        significant_m = info.data.get("significant_wave_m")
+        if significant_m is not None and max_m < significant_m:
+            raise FieldError(
+                "max-wave-below-significant",
+                Message(
+                    id="Tinggi gelombang maksimum tidak boleh lebih kecil dari gelombang "
+                    "signifikan.",
+                    en="Maximum wave height cannot be lower than the significant wave height.",
+                ),
+            )
+        return max_m
+
+    @field_validator("valid_to")
+    @classmethod
+    def _window(cls, valid_to: datetime, info: ValidationInfo) -> datetime:
+        valid_from = info.data.get("valid_from")
+        if valid_from is None:
+            return valid_to
+        if valid_to <= valid_from:
+            raise FieldError(
+                "validity-window-empty",
+                Message(
+                    id="Akhir masa berlaku harus sesudah awal masa berlaku.",
+                    en="valid_to must be after valid_from.",
+                ),
+            )
+        if valid_to - valid_from > MAX_VALIDITY:
+            raise FieldError(
+                "validity-window-too-long",
+                Message(
+                    id="Masa berlaku prakiraan paling lama 7 hari.",
+                    en="A forecast may be valid for at most 7 days.",
+                ),
+            )
+        return valid_to
 
     @property
     def category(self) -> WaveCategory:
@@ -61,56 +125,7 @@ class Observation(BaseModel):
 
 
 def invalid_observation(field: str, message: Message) -> DomainError:
-    """The error every observation rule raises (422, bilingual, field named)."""
+    """A refusal found after the body was valid (an unknown zone): 422, bilingual, field named."""
     return DomainError(
         code="invalid-observation", message=message, status=422, extra={"field": field}
     )
-
-
-def _check_range(field: str, value: float, upper: float, unit: str) -> None:
-    if math.isnan(value) or value < 0:
-        raise invalid_observation(
-            field,
-            Message(
-                id=f"Nilai {field} tidak boleh negatif atau kosong.",
-                en=f"{field} must not be negative or missing.",
-            ),
-        )
-    if value > upper:
-        raise invalid_observation(
-            field,
-            Message(
-                id=f"Nilai {field} {value:g} {unit} tidak masuk akal (maksimum {upper:g}).",
-                en=f"{field} of {value:g} {unit} is not plausible (maximum {upper:g}).",
-            ),
-        )
-
-
-def _check_max_not_below_significant(significant_m: float, max_m: float) -> None:
-    if max_m < significant_m:
-        raise invalid_observation(
-            "max_wave_m",
-            Message(
-                id="Tinggi gelombang maksimum tidak boleh lebih kecil dari gelombang signifikan.",
-                en="Maximum wave height cannot be lower than the significant wave height.",
-            ),
-        )
-
-
-def _check_window(duration: timedelta) -> None:
-    if duration <= timedelta(0):
-        raise invalid_observation(
-            "valid_to",
-            Message(
-                id="Akhir masa berlaku harus sesudah awal masa berlaku.",
-                en="valid_to must be after valid_from.",
-            ),
-        )
-    if duration > MAX_VALIDITY:
-        raise invalid_observation(
-            "valid_to",
-            Message(
-                id="Masa berlaku prakiraan paling lama 7 hari.",
-                en="A forecast may be valid for at most 7 days.",
-            ),
-        )

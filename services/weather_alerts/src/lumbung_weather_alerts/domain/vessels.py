@@ -68,6 +68,18 @@ class VesselLimits:
     wind_knots: float
     wave_m: float
 
+    @property
+    def caution_wind_knots(self) -> float:
+        """Wind from which the advice is `caution`: 80 % of the limit, rounded as published (so
+        a value at the published line is `caution`, whatever the float product says)."""
+        return round(CAUTION_FRACTION * self.wind_knots, 2)
+
+    @property
+    def caution_wave_m(self) -> float:
+        """Waves from which the advice is `caution`: 80 % of the limit, rounded as published
+        (0.8 * 1.5 is the float 1.2000000000000002, which would leave 1.2 m `safe`)."""
+        return round(CAUTION_FRACTION * self.wave_m, 2)
+
 
 VESSEL_LIMITS: Mapping[VesselClass, VesselLimits] = {
     limits.vessel: limits
@@ -96,8 +108,8 @@ def assess_vessel(vessel: VesselClass, wind_knots: float, wave_m: float) -> Vess
     over_wave = wave_m > limits.wave_m
     if over_wind or over_wave:
         return VesselAssessment(vessel, Risk.DANGER, _danger_reason(limits, over_wind, over_wave))
-    near_wind = wind_knots >= CAUTION_FRACTION * limits.wind_knots
-    near_wave = wave_m >= CAUTION_FRACTION * limits.wave_m
+    near_wind = wind_knots >= limits.caution_wind_knots
+    near_wave = wave_m >= limits.caution_wave_m
     if near_wind or near_wave:
         return VesselAssessment(vessel, Risk.CAUTION, _caution_reason(limits))
     return VesselAssessment(vessel, Risk.SAFE, _safe_reason(limits))

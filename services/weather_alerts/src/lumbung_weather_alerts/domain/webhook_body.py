@@ -14,8 +14,13 @@ from lumbung_weather_alerts.domain.cap import MsgType, cap_datetime
 from lumbung_weather_alerts.domain.cap_json import cap_json
 
 
-def webhook_body(doc: Chain, identifier: str, event_type: str, occurred_at: datetime) -> bytes:
+def webhook_body(
+    doc: Chain, identifier: str, event_type: str, occurred_at: datetime, cap_url: str
+) -> bytes:
     """`{type, timestamp, data}` for one event; `data.cap` is the CAP message it is about.
+
+    `data.alert_id` is the alert's id (as in HTTP and events), `data.identifier` and
+    `data.cap.identifier` the message's; `data.cap_url` serves that message as CAP XML.
 
     An expiry is sent as `sea_alert.cancelled` about the last message, with reason `expired`.
     """
@@ -26,9 +31,11 @@ def webhook_body(doc: Chain, identifier: str, event_type: str, occurred_at: date
         "timestamp": cap_datetime(occurred_at),
         "data": {
             "alert_id": doc["_id"],
+            "identifier": identifier,
             "zone_id": doc["zone_id"],
             "regency_codes": list(doc["regency_codes"]),
             "reason": "expired" if expired else None,
+            "cap_url": cap_url,
             "cap": cap_json(alert),
         },
     }

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from lumbung_shared.errors import DomainError, Message
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from lumbung_shared.errors import FieldError, Message
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from .observations import ZONE_ID_PATTERN
 
@@ -23,28 +23,51 @@ Longitude = Annotated[float, Field(ge=-180, le=180)]
 
 
 class BoundingBox(BaseModel):
-    """A latitude/longitude rectangle (WGS 84) roughly covering a zone."""
+    """A latitude/longitude rectangle (WGS 84) roughly covering a zone: south < north, west < east.
 
-    model_config = ConfigDict(frozen=True)
+    The corner rule sits on `north` and `east` (a `FieldError` each), so an inverted box names
+    the side that is wrong, together with any other bad field of the same body.
+    """
+
+    model_config = ConfigDict(
+        frozen=True,
+        json_schema_extra={
+            "examples": [{"south": -8.8, "west": 114.3, "north": -8.0, "east": 114.7}]
+        },
+    )
 
     south: Latitude
     west: Longitude
     north: Latitude
     east: Longitude
 
-    @model_validator(mode="after")
-    def _check_corners(self) -> BoundingBox:
-        if self.south >= self.north or self.west >= self.east:
-            raise DomainError(
-                code="invalid-zone",
-                message=Message(
-                    id="Batas wilayah tidak valid: selatan < utara dan barat < timur.",
-                    en="Invalid bounding box: south must be below north and west below east.",
+    @field_validator("north")
+    @classmethod
+    def _north_of_south(cls, north: float, info: ValidationInfo) -> float:
+        south = info.data.get("south")
+        if south is not None and north <= south:
+            raise FieldError(
+                "bbox-inverted",
+                Message(
+                    id="Batas utara wilayah harus di sebelah utara batas selatan.",
+                    en="The north edge of the box must lie north of its south edge.",
                 ),
-                status=422,
-                extra={"field": "bbox"},
             )
-        return self
+        return north
+
+    @field_validator("east")
+    @classmethod
+    def _east_of_west(cls, east: float, info: ValidationInfo) -> float:
+        west = info.data.get("west")
+        if west is not None and east <= west:
+            raise FieldError(
+                "bbox-inverted",
+                Message(
+                    id="Batas timur wilayah harus di sebelah timur batas barat.",
+                    en="The east edge of the box must lie east of its west edge.",
+                ),
+            )
+        return east
 
     def ring(self) -> tuple[tuple[float, float], ...]:
         """The box as a closed (lat, lon) ring, first point repeated last (as CAP wants)."""

@@ -1,6 +1,8 @@
 """Turn a stored alert chain into the `sea_alert.*` events listings and orders act on.
 
-The event is keyed by zone id so every message about one zone stays in order on its partition.
+`alert_id` is the chain's id (what HTTP and webhooks call the alert's id), `identifier` the
+CAP message. The event is keyed by zone id so every message about one zone stays in order on
+its partition.
 An expiry is sent as `sea_alert.cancelled` as well: for a catch listing flagged "supply at
 risk" it makes no difference whether the sea calmed or the warning simply ran out.
 """
@@ -45,7 +47,8 @@ def _event(payload_type: type[SeaAlertEvent], doc: Chain) -> Envelope[Any]:
     messages = doc["messages"]
     latest = messages[-1]
     payload = payload_type(
-        alert_id=latest["identifier"],
+        alert_id=doc["_id"],
+        identifier=latest["identifier"],
         zone_id=doc["zone_id"],
         regency_codes=list(doc["regency_codes"]),
         category=latest["category"],

@@ -37,7 +37,7 @@ def fanout_handlers(fan_out: Callable[[AlertNotice], Awaitable[Any]]) -> Mapping
                 event_id=str(event.event_id),
                 event_type=event.type,
                 occurred_at=event.occurred_at,
-                identifier=payload.alert_id,
+                identifier=payload.message_identifier,
             )
         )
 

@@ -48,8 +48,10 @@ class FanOutAlert:
         subscriptions: SubscriptionRepository,
         deliveries: DeliveryRepository,
         wake: Callable[[], None],
+        public_base_url: str,
     ) -> None:
         self._alerts = alerts
+        self._base_url = public_base_url
         self._subscriptions = subscriptions
         self._deliveries = deliveries
         self._wake = wake
@@ -63,7 +65,10 @@ class FanOutAlert:
             log.warning("message of event not found", extra={"alert_id": notice.identifier})
             return 0
         peak = _SEVERITY_BY_RANK[chain["peak_severity_rank"]]
-        body = webhook_body(chain, notice.identifier, notice.event_type, notice.occurred_at)
+        cap_url = f"{self._base_url}/v1/alerts/{notice.identifier}"
+        body = webhook_body(
+            chain, notice.identifier, notice.event_type, notice.occurred_at, cap_url
+        )
         now = utc_now()
         created = 0
         for subscription in await self._subscriptions.covering(chain["regency_path"]):

@@ -19,15 +19,22 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Final, Literal
 from uuid import uuid4
 
 from lumbung_shared.clock import to_millis
 from lumbung_shared.errors import ConflictError, DomainError, Message
-from pydantic import ValidationError
 
 from lumbung_weather_alerts.domain.alert_chain import Chain, new_chain, state_of, superseded
-from lumbung_weather_alerts.domain.lifecycle import Cancel, Issue, NoChange, Update, decide
+from lumbung_weather_alerts.domain.lifecycle import (
+    Cancel,
+    Issue,
+    NoChange,
+    NoChangeReason,
+    Update,
+    UpdateReason,
+    decide,
+)
 from lumbung_weather_alerts.domain.observations import Observation, invalid_observation
 from lumbung_weather_alerts.domain.scope import RegionScope
 from lumbung_weather_alerts.domain.waves import WaveCategory
@@ -42,7 +49,8 @@ log = logging.getLogger(__name__)
 
 MAX_DECIDE_ROUNDS = 5
 
-_OUTCOMES = {Issue: "issued", Update: "updated", Cancel: "cancelled"}
+Outcome = Literal["issued", "updated", "cancelled", "no_change"]
+_OUTCOMES: Final[dict[type, Outcome]] = {Issue: "issued", Update: "updated", Cancel: "cancelled"}
 
 
 @dataclass(frozen=True)
@@ -51,30 +59,9 @@ class IngestResult:
 
     observation_id: str
     new_observation: bool
-    outcome: str
-    """issued, updated, cancelled or no_change."""
-    reason: str | None
+    outcome: Outcome
+    reason: UpdateReason | NoChangeReason | None
     alert: Chain | None
-
-
-def parse_observation(body: Any) -> Observation:
-    """An `Observation` from untrusted JSON, or a bilingual 422 naming the first bad field."""
-    if not isinstance(body, dict):
-        raise invalid_observation(
-            "body", Message(id="Isi harus objek JSON.", en="The body must be a JSON object.")
-        )
-    try:
-        return Observation.model_validate(body)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(part) for part in first.get("loc", ())) or "body"
-        raise invalid_observation(
-            field,
-            Message(
-                id=f"Nilai {field} tidak valid: {first.get('msg', '')}",
-                en=f"{field} is not valid: {first.get('msg', '')}",
-            ),
-        ) from None
 
 
 @dataclass(frozen=True)
@@ -140,7 +127,7 @@ class ReportObservation:
 
     async def _decide_and_write(
         self, observation: Observation, zone: Zone, now: datetime
-    ) -> tuple[str, str | None, Chain | None]:
+    ) -> tuple[Outcome, UpdateReason | NoChangeReason | None, Chain | None]:
         policy = self._policy
         chain = await self._alerts.open_for_zone(zone.id)
         if chain is not None and chain["expires"] < now:
@@ -150,7 +137,7 @@ class ReportObservation:
             None if chain is None else state_of(chain), observation, now, policy.threshold
         )
         if isinstance(decision, NoChange):
-            return "no_change", decision.reason.value, chain
+            return "no_change", decision.reason, chain
         if isinstance(decision, Issue):
             written = new_chain(new_chain_id(now), zone, decision, policy.sender, now)
             await self._alerts.insert(written, message_event(written))
@@ -160,7 +147,7 @@ class ReportObservation:
             change = superseded(chain, decision, policy.sender, now, policy.max_messages)
             await self._alerts.save(chain, change, message_event(change.after))
             written = change.after
-        reason = decision.reason.value if isinstance(decision, Update) else None
+        reason = decision.reason if isinstance(decision, Update) else None
         return _OUTCOMES[type(decision)], reason, written
 
     async def _unless_zone_deleted(self, chain: Chain, now: datetime) -> Chain:
