@@ -82,3 +82,25 @@ class TestCatalogueIntegrity:
     def test_malformed_code_is_refused(self) -> None:
         with pytest.raises(ValueError, match="malformed"):
             RegionCatalogue.from_rows([("6308", "x")])
+
+
+class TestRegionsUnder:
+    def test_no_parent_is_the_provinces(self) -> None:
+        provinces = default_catalogue().under(None)
+        assert len(provinces) == 38
+        assert all(region.parent is None for region in provinces)
+
+    def test_a_province_lists_its_regencies_with_their_parent(self) -> None:
+        regencies = default_catalogue().under("63")
+        assert "63.08" in [region.code for region in regencies]
+        assert {(region.level, region.parent) for region in regencies} == {
+            (RegionLevel.REGENCY, "63")
+        }
+
+    def test_a_regency_lists_its_districts(self) -> None:
+        assert len(default_catalogue().under("21.71")) == 12
+
+    def test_an_unknown_parent_is_not_found(self) -> None:
+        with pytest.raises(DomainError) as caught:
+            default_catalogue().under("99")
+        assert caught.value.status == 404

@@ -73,30 +73,35 @@ class TestCreate:
         assert as_buyer.status_code == 200
 
     @pytest.mark.parametrize(
-        ("change", "code"),
+        ("change", "field", "code"),
         [
-            ({"commodity": "durian-emas"}, "unknown-commodity"),
-            ({"origin_region": "99.99"}, "unknown-region"),
-            ({"origin_region": "63-08"}, "malformed-region"),
-            ({"price_per_unit": -5}, "invalid-listing"),
-            ({"price_per_unit": 1.5}, "invalid-listing"),
-            ({"unit": "liter"}, "unit-not-allowed"),
-            ({"unit": "gantang"}, "invalid-listing"),
-            ({"min_order": 500}, "min-order-exceeds-stock"),
-            ({"seller_id": "someone-else"}, "invalid-listing"),
-            ({"status": "sold_out"}, "invalid-listing"),
-            ({"kind": "catch"}, "commodity-kind-mismatch"),
+            ({"commodity": "durian-emas"}, "commodity", "unknown-commodity"),
+            ({"origin_region": "99.99"}, "origin_region", "unknown-region"),
+            ({"origin_region": "63-08"}, "origin_region", "malformed-region"),
+            ({"price_per_unit": -5}, "price_per_unit", "greater_than_equal"),
+            ({"price_per_unit": 1.5}, "price_per_unit", "int_type"),
+            ({"unit": "liter"}, "unit", "unit-not-allowed"),
+            ({"unit": "gantang"}, "unit", "enum"),
+            ({"min_order": 500}, "min_order", "min-order-exceeds-stock"),
+            ({"seller_id": "someone-else"}, "seller_id", "extra_forbidden"),
+            ({"status": "sold_out"}, "status", "extra_forbidden"),
+            ({"kind": "catch"}, "commodity", "commodity-kind-mismatch"),
         ],
     )
     async def test_bad_input_is_a_bilingual_problem_and_stores_nothing(
-        self, stack: Stack, gateway: httpx.AsyncClient, change: dict[str, Any], code: str
+        self,
+        stack: Stack,
+        gateway: httpx.AsyncClient,
+        change: dict[str, Any],
+        field: str,
+        code: str,
     ) -> None:
         seller = Seller(stack, gateway)
         response = await gateway.post(
             "/v1/listings", json=shallots(**change), headers={**seller.headers, **EN}
         )
-        body = assert_problem(response, 422, code)
-        assert body["detail"] == body["message"]["en"]
+        body = assert_problem(response, 422, "invalid-input")
+        assert [(error["field"], error["type"]) for error in body["errors"]] == [(field, code)]
         async with database(stack, "listings") as db:
             assert await db.listings.count_documents({"seller_id": seller.id}) == 0
 
@@ -149,7 +154,8 @@ class TestEditWithVersions:
                 json=forbidden,
                 headers={**seller.headers, "If-Match": '"1"'},
             )
-            assert_problem(response, 422, "invalid-listing")
+            body = assert_problem(response, 422, "invalid-input")
+            assert [error["type"] for error in body["errors"]] == ["extra_forbidden"]
         assert (await seller.listing(listing["id"]))["version"] == 1
 
 

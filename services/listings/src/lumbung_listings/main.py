@@ -7,7 +7,7 @@ from lumbung_shared.events import Topic
 from lumbung_shared.service import Runtime, create_service_app
 from lumbung_shared.settings import load_settings
 
-from lumbung_listings.api import listings, photos, prices, search
+from lumbung_listings.api import catalogue, listings, photos, prices, search
 from lumbung_listings.messaging.orders import order_handlers
 from lumbung_listings.messaging.sea_alerts import sea_alert_handlers
 from lumbung_listings.settings import ListingsSettings
@@ -107,6 +107,6 @@ def create_app(settings: ListingsSettings | None = None) -> FastAPI:
         settings or load_settings(ListingsSettings),
         title="Lumbung listings",
         description="Produce and catch listings, photos, search, stock and the price board.",
-        routers=[search.router, listings.router, photos.router, prices.router],
+        routers=[search.router, listings.router, photos.router, prices.router, catalogue.router],
         setup=setup,
     )

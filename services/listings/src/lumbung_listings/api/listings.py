@@ -4,25 +4,37 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Response
+from fastapi.exceptions import RequestValidationError
 from lumbung_shared.web.identity import Caller
+from lumbung_shared.web.responses import problem_responses
 from pydantic import BaseModel, ConfigDict
 
 from lumbung_listings.api.deps import Creating, Deleting, Editing, Reading, Seller, StatusChanging
 from lumbung_listings.api.views import ListingView, listing_view
 from lumbung_listings.domain.access import etag, parse_if_match
 from lumbung_listings.domain.lifecycle import Status
-from lumbung_listings.domain.listing import parse_draft, parse_patch
+from lumbung_listings.domain.listing import InvalidEditError, ListingDraft, ListingPatch
 
 router = APIRouter(prefix="/v1/listings", tags=["listings"])
 
-IfMatch = Annotated[str | None, Header(alias="if-match")]
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="if-match",
+        max_length=64,
+        description='The listing version being edited, as its `ETag` (`"3"`)',
+    ),
+]
+WRITE = (400, 401, 403, 404, 422)  # a body, a seller's role, a listing id
 
 
 class StatusChange(BaseModel):
     """The status a seller wants the listing in."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"status": "paused"}]}
+    )
 
     status: Status
 
@@ -33,21 +45,23 @@ def _with_etag(response: Response, doc: dict[str, Any]) -> ListingView:
     return listing_view(doc)
 
 
-@router.post("", status_code=201, response_model=ListingView)
+@router.post(
+    "", status_code=201, response_model=ListingView, responses=problem_responses(400, 401, 403, 422)
+)
 async def create_listing(
     seller: Seller,
     create_listing: Creating,
     response: Response,
-    body: Annotated[dict[str, Any], Body()],
+    listing: ListingDraft,
     draft: Annotated[bool, Query(description="Keep it as an unpublished draft")] = False,
 ) -> ListingView:
     """Create a listing of produce, catch or processed goods for the calling seller."""
-    doc = await create_listing(seller.subject, parse_draft(body), publish=not draft)
+    doc = await create_listing(seller.subject, listing, publish=not draft)
     response.headers["Location"] = f"/v1/listings/{doc['_id']}"
     return _with_etag(response, doc)
 
 
-@router.get("/{listing_id}", response_model=ListingView)
+@router.get("/{listing_id}", response_model=ListingView, responses=problem_responses(404))
 async def get_listing(
     listing_id: str, caller: Caller, read_listing: Reading, response: Response
 ) -> ListingView:
@@ -55,23 +69,38 @@ async def get_listing(
     return _with_etag(response, await read_listing(listing_id, caller))
 
 
-@router.patch("/{listing_id}", response_model=ListingView)
+@router.patch(
+    "/{listing_id}", response_model=ListingView, responses=problem_responses(*WRITE, 412, 428)
+)
 async def edit_listing(
     *,
     listing_id: str,
     seller: Seller,
     edit_listing: Editing,
     response: Response,
-    body: Annotated[dict[str, Any], Body()],
+    patch: ListingPatch,
     if_match: IfMatch = None,
 ) -> ListingView:
-    """Edit the seller-settable fields; `If-Match` must name the current version (else 412)."""
+    """Edit the seller-settable fields; `If-Match` must name the current version (else 412).
+
+    Rules between fields are checked on the edited listing; what breaks them is a 422 listing
+    every such field, like any invalid body.
+    """
     version = parse_if_match(if_match)
-    doc = await edit_listing(listing_id, seller, version, parse_patch(body))
+    try:
+        doc = await edit_listing(listing_id, seller, version, patch)
+    except InvalidEditError as error:
+        raise RequestValidationError(
+            [{**item, "loc": ("body", *item["loc"])} for item in error.errors]
+        ) from error
     return _with_etag(response, doc)
 
 
-@router.post("/{listing_id}/status", response_model=ListingView)
+@router.post(
+    "/{listing_id}/status",
+    response_model=ListingView,
+    responses=problem_responses(*WRITE, 409, 412),
+)
 async def change_status(
     *,
     listing_id: str,
@@ -87,7 +116,15 @@ async def change_status(
     return _with_etag(response, doc)
 
 
-@router.delete("/{listing_id}", status_code=204)
+@router.delete(
+    "/{listing_id}",
+    status_code=204,
+    response_class=Response,
+    responses={
+        204: {"description": "Deleted (also when it already was)"},
+        **problem_responses(401, 403, 404, 412),
+    },
+)
 async def delete_listing(listing_id: str, seller: Seller, delete_listing: Deleting) -> Response:
     """Delete a listing and its photos; phones learn of it through sync tombstones."""
     await delete_listing(listing_id, seller)

@@ -8,17 +8,22 @@ read to the end. What is stored is the domain's re-encode, never the uploaded by
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from lumbung_shared.web.identity import Caller
+from lumbung_shared.web.responses import problem_responses
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from lumbung_listings.api.deps import PhotoAdding, PhotoRemoving, PhotoShowing, Seller
 from lumbung_listings.api.views import ListingView, listing_view
-from lumbung_listings.domain.photos import MAX_PHOTO_BYTES, ORIGINAL
+from lumbung_listings.domain.photos import (
+    MAX_PHOTO_BYTES,
+    ORIGINAL,
+    ImageFormat,
+)
 from lumbung_listings.domain.problems import invalid, too_large, unsupported
 
 router = APIRouter(prefix="/v1/listings/{listing_id}/photos", tags=["photos"])
@@ -27,6 +32,42 @@ MULTIPART_OVERHEAD = 16 * 1024  # boundaries and part headers around the one fil
 MAX_UPLOAD_BYTES = MAX_PHOTO_BYTES + MULTIPART_OVERHEAD
 FIELD = "photo"
 IMMUTABLE = "max-age=31536000, immutable"
+ACCEPTED = [fmt.content_type for fmt in ImageFormat]
+STORED = ["image/jpeg", "image/webp"]  # what the re-encode writes: opaque → JPEG, alpha → WebP
+BINARY = {"type": "string", "format": "binary"}
+
+# Declared by hand rather than with `photo: UploadFile = File()`: FastAPI would parse the whole
+# form before the route runs, so a chunked 50 MB upload would be read to the end instead of
+# cut off with a 413 past the limit, and a non-multipart body would be a 422 instead of a 415.
+UPLOAD_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "title": "PhotoUpload",
+                "type": "object",
+                "required": [FIELD],
+                "properties": {
+                    FIELD: {
+                        **BINARY,
+                        "maxLength": MAX_PHOTO_BYTES,
+                        "description": f"One JPEG, PNG or WebP image of at most "
+                        f"{MAX_PHOTO_BYTES} bytes (5 MiB); its type is read from its content",
+                    }
+                },
+                "additionalProperties": False,
+            },
+            "encoding": {FIELD: {"contentType": ", ".join(ACCEPTED)}},
+        }
+    },
+}
+PHOTO_CONTENT: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The image (JPEG, or WebP when it has transparency), with a strong ETag",
+        "content": {media: {"schema": BINARY} for media in STORED},
+    },
+    304: {"description": "Unchanged since the `ETag` sent in `If-None-Match`"},
+}
 
 
 def _upload_too_large() -> Exception:
@@ -78,7 +119,13 @@ async def read_photo_upload(request: Request) -> bytes:
     return data
 
 
-@router.post("", status_code=201, response_model=ListingView)
+@router.post(
+    "",
+    status_code=201,
+    response_model=ListingView,
+    openapi_extra={"requestBody": UPLOAD_BODY},
+    responses=problem_responses(401, 403, 404, 412, 413, 415, 422),
+)
 async def upload_photo(
     listing_id: str, seller: Seller, add_photo: PhotoAdding, request: Request
 ) -> ListingView:
@@ -86,7 +133,11 @@ async def upload_photo(
     return listing_view(await add_photo(listing_id, seller, lambda: read_photo_upload(request)))
 
 
-@router.get("/{photo_id}")
+@router.get(
+    "/{photo_id}",
+    response_class=Response,
+    responses={**PHOTO_CONTENT, **problem_responses(404, 422)},
+)
 async def get_photo(
     *,
     listing_id: str,
@@ -106,7 +157,9 @@ async def get_photo(
     return StreamingResponse(photo.chunks, media_type=photo.content_type, headers=headers)
 
 
-@router.delete("/{photo_id}", response_model=ListingView)
+@router.delete(
+    "/{photo_id}", response_model=ListingView, responses=problem_responses(401, 403, 404, 412)
+)
 async def delete_photo(
     listing_id: str, photo_id: str, seller: Seller, remove_photo: PhotoRemoving
 ) -> ListingView:

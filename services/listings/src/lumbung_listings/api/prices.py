@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 from lumbung_shared.web.identity import Caller
-from pydantic import BaseModel
+from lumbung_shared.web.responses import problem_responses
+from pydantic import BaseModel, Field
 
 from lumbung_listings.api.deps import PriceBoardShowing
-from lumbung_listings.domain.commodities import get_commodity
+from lumbung_listings.api.params import CommodityFilter, RegionFilter
 from lumbung_listings.domain.prices import WINDOW
-from lumbung_listings.domain.regions import validate_region
+from lumbung_listings.domain.vocabulary import Unit
 
 router = APIRouter(prefix="/v1/prices", tags=["prices"])
 
@@ -20,9 +20,9 @@ router = APIRouter(prefix="/v1/prices", tags=["prices"])
 class PricePointView(BaseModel):
     """Median, minimum and maximum asking price (whole rupiah) over `count` listings."""
 
-    commodity: str
+    commodity: str = Field(description="The commodity id (`GET /v1/catalogue/commodities`)")
     regency: str
-    unit: str
+    unit: Unit
     median: int
     min: int
     max: int
@@ -37,30 +37,28 @@ class PriceBoard(BaseModel):
     entries: list[PricePointView]
 
 
-@router.get("", response_model=PriceBoard)
+@router.get("", response_model=PriceBoard, responses=problem_responses(422))
 async def price_board_view(
     caller: Caller,
     show_price_board: PriceBoardShowing,
     response: Response,
-    commodity: Annotated[str | None, Query(max_length=40)] = None,
-    region: Annotated[str | None, Query(max_length=8)] = None,
+    commodity: CommodityFilter = None,
+    region: RegionFilter = None,
 ) -> PriceBoard:
     """Median/min/max price per commodity per regency (optionally one commodity or region)."""
     del caller  # the board is public
-    code = get_commodity(commodity).code if commodity is not None else None
-    place = validate_region(region) if region is not None else None
     now = datetime.now(UTC)
     entries = [
         PricePointView(
             commodity=p.commodity,
             regency=p.regency,
-            unit=p.unit.value,
+            unit=p.unit,
             median=p.median,
             min=p.min,
             max=p.max,
             count=p.count,
         )
-        for p in await show_price_board(code, place, now)
+        for p in await show_price_board(commodity, region, now)
     ]
     response.headers["Cache-Control"] = "public, max-age=60"
     return PriceBoard(window_days=WINDOW.days, as_of=now, entries=entries)

@@ -6,13 +6,23 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from lumbung_shared.web.identity import Caller
+from lumbung_shared.web.responses import problem_responses
 
 from lumbung_listings.api.deps import Searching, Syncing
+from lumbung_listings.api.params import (
+    CURSOR_PATTERN,
+    CommodityFilter,
+    PageCursor,
+    PageSize,
+    RegionFilter,
+)
 from lumbung_listings.api.views import ListingPage, SyncPage, Tombstone, listing_view
 from lumbung_listings.domain.access import searchable_statuses
-from lumbung_listings.domain.filters import build_filters
+from lumbung_listings.domain.filters import MAX_FILTER_TAGS, build_filters
 from lumbung_listings.domain.lifecycle import Status
-from lumbung_listings.domain.search import SortOrder, page_size
+from lumbung_listings.domain.listing import MAX_PRICE_PER_UNIT
+from lumbung_listings.domain.search import MAX_QUERY_LENGTH, SortOrder, page_size
+from lumbung_listings.domain.sync import FROM_THE_START
 from lumbung_listings.domain.vocabulary import Kind, Tag
 
 router = APIRouter(prefix="/v1/listings", tags=["search"])
@@ -43,33 +53,44 @@ SYNC_CURSOR_EXPIRED = {
 }
 
 
-@router.get("", response_model=ListingPage | SyncPage, responses={410: SYNC_CURSOR_EXPIRED})
+SINCE_PATTERN = f"^({FROM_THE_START}|{CURSOR_PATTERN[1:-1]})$"
+Price = Annotated[int | None, Query(ge=0, le=MAX_PRICE_PER_UNIT, description="Whole rupiah")]
+
+
+@router.get(
+    "",
+    response_model=ListingPage | SyncPage,
+    responses={410: SYNC_CURSOR_EXPIRED, **problem_responses(422)},
+)
 async def search_listings(
     *,
     caller: Caller,
     search_listings: Searching,
     sync_listings: Syncing,
     q: Annotated[
-        str | None, Query(max_length=200, description="Words in title/description")
+        str | None,
+        Query(
+            max_length=MAX_QUERY_LENGTH,
+            description="Words of the title or description, or of the commodity's Indonesian "
+            "or English name (`bawang merah`, `shallots`); every word must match",
+        ),
     ] = None,
-    commodity: Annotated[str | None, Query(max_length=40)] = None,
+    commodity: CommodityFilter = None,
     kind: Kind | None = None,
-    region: Annotated[
-        str | None, Query(max_length=8, description="Province/regency/district")
-    ] = None,
-    price_min: Annotated[int | None, Query(ge=0)] = None,
-    price_max: Annotated[int | None, Query(ge=0)] = None,
+    region: RegionFilter = None,
+    price_min: Price = None,
+    price_max: Price = None,
     seller: Annotated[str | None, Query(max_length=64, description="Seller id, or `me`")] = None,
-    status: Annotated[list[Status] | None, Query(max_length=5)] = None,
-    tag: Annotated[list[Tag] | None, Query(max_length=10)] = None,
+    status: Annotated[list[Status] | None, Query(max_length=len(Status))] = None,
+    tag: Annotated[list[Tag] | None, Query(max_length=MAX_FILTER_TAGS)] = None,
     supply_at_risk: bool | None = None,
     sort: SortOrder = SortOrder.NEWEST,
-    limit: Annotated[int | None, Query()] = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: PageSize = None,
+    cursor: PageCursor = None,
     since: Annotated[
         str | None,
         Query(
-            max_length=200,
+            pattern=SINCE_PATTERN,
             description="Sync cursor: `0` the first time (live listings only), then the "
             "`next_cursor` of the previous answer",
         ),

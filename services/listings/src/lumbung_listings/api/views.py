@@ -5,7 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from lumbung_listings.domain.commodities import Commodity
+from lumbung_listings.domain.lifecycle import Status
+from lumbung_listings.domain.regions import Region, RegionLevel
+from lumbung_listings.domain.vocabulary import UNIT_NAMES, Kind, Tag, Unit
 
 PHOTO_SIZES = ("320", "1024")
 
@@ -25,11 +30,11 @@ class ListingView(BaseModel):
 
     id: str = Field(validation_alias="_id")
     seller_id: str
-    kind: str
-    commodity: str
+    kind: Kind
+    commodity: str = Field(description="The commodity id (`GET /v1/catalogue/commodities`)")
     title: str
     description: str = ""
-    unit: str
+    unit: Unit
     price_per_unit: int
     quantity_available: int
     min_order: int
@@ -38,8 +43,8 @@ class ListingView(BaseModel):
     harvest_date: date | None = None
     catch_date: date | None = None
     best_before: date | None = None
-    tags: list[str] = Field(default_factory=list)
-    status: str
+    tags: list[Tag] = Field(default_factory=list)
+    status: Status
     supply_at_risk: bool = False
     risk_alert_ids: list[str] = Field(default_factory=list)
     photos: list[PhotoView] = Field(default_factory=list)
@@ -53,7 +58,7 @@ class Tombstone(BaseModel):
 
     id: str
     removed: bool = True
-    status: str
+    status: Status
     deleted: bool
     version: int
     updated_at: datetime
@@ -73,6 +78,87 @@ class SyncPage(BaseModel):
     removed: list[Tombstone]
     next_cursor: str
     has_more: bool
+
+
+class CommodityView(BaseModel):
+    """One commodity of the catalogue: its id (what listings and searches use) and names."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "bawang-merah",
+                    "name_id": "Bawang merah",
+                    "name_en": "Shallots",
+                    "kind": "produce",
+                    "default_unit": "kg",
+                    "units": ["kg", "ikat", "karung"],
+                }
+            ]
+        }
+    )
+
+    id: str
+    name_id: str
+    name_en: str
+    kind: Kind
+    default_unit: Unit
+    units: list[Unit] = Field(description="The units it may be priced per, the default first")
+
+
+class UnitView(BaseModel):
+    """A selling unit and its names."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"code": "ikat", "name_id": "ikat", "name_en": "bunch"}]}
+    )
+
+    code: Unit
+    name_id: str
+    name_en: str
+
+
+class RegionView(BaseModel):
+    """A Kemendagri region: code, official name, level and the code one level up."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "63.08",
+                    "name": "Kabupaten Hulu Sungai Utara",
+                    "level": "regency",
+                    "parent": "63",
+                }
+            ]
+        }
+    )
+
+    code: str
+    name: str
+    level: RegionLevel
+    parent: str | None
+
+
+def commodity_view(commodity: Commodity) -> CommodityView:
+    units = [commodity.default_unit, *sorted(commodity.units - {commodity.default_unit})]
+    return CommodityView(
+        id=commodity.code,
+        name_id=commodity.name_id,
+        name_en=commodity.name_en,
+        kind=commodity.kind,
+        default_unit=commodity.default_unit,
+        units=units,
+    )
+
+
+def unit_view(unit: Unit) -> UnitView:
+    name_id, name_en = UNIT_NAMES[unit]
+    return UnitView(code=unit, name_id=name_id, name_en=name_en)
+
+
+def region_view(region: Region) -> RegionView:
+    return RegionView(code=region.code, name=region.name, level=region.level, parent=region.parent)
 
 
 def photo_url(listing_id: str, photo_id: str, size: str | None = None) -> str:

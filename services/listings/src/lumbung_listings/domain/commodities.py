@@ -3,18 +3,28 @@
 A fixed catalogue (rather than free text) lets buyers filter by commodity, lets the price board
 compare like with like across regencies, and stops a listing of tuna being sold by the `ikat`.
 Codes are slugs of the Indonesian name because that is what farmers and fishers type and say.
+Clients learn them from `GET /v1/catalogue/commodities`; a code written the way people write
+names (`Bawang Merah`, `bawang_merah`) is read as the slug it spells (`bawang-merah`), and a
+buyer's words find commodities by either name (`shallot` finds `bawang-merah`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from lumbung_shared.errors import DomainError
+from lumbung_shared.errors import DomainError, Message
 
-from lumbung_listings.domain.problems import invalid
+from lumbung_listings.domain.problems import as_field_error, invalid
+from lumbung_listings.domain.search import tokens
 from lumbung_listings.domain.vocabulary import Kind, Unit
+
+CATALOGUE_ROUTE = "/v1/catalogue/commodities"
+MAX_CODE_LENGTH = 40
+MAX_SUGGESTIONS = 3
 
 
 @dataclass(frozen=True)
@@ -90,12 +100,44 @@ COMMODITIES: Mapping[str, Commodity] = MappingProxyType(
 )
 
 
+COMMODITY_CODES: tuple[str, ...] = tuple(COMMODITIES)
+"""Every code in catalogue order: the `enum` of each commodity field and parameter."""
+
+_SLUG_SEPARATORS = re.compile(r"[\s_]+")
+
+
+def normalise_code(value: str) -> str:
+    """The slug a code spells: `" Bawang_Merah "` and `"bawang merah"` read as `bawang-merah`.
+
+    Only case, accents, spaces and underscores are forgiven; the result must still be a code
+    of the catalogue, so this never guesses between commodities.
+    """
+    decomposed = unicodedata.normalize("NFKD", value.strip())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return _SLUG_SEPARATORS.sub("-", plain)
+
+
+def find_commodity(code: object) -> Commodity | None:
+    """The entry a (normalised) code names, or None."""
+    if not isinstance(code, str) or len(code) > MAX_CODE_LENGTH:
+        return None
+    return COMMODITIES.get(normalise_code(code))
+
+
 def get_commodity(code: str) -> Commodity:
     """Look a commodity up by code; an unknown code is the seller's input error (422)."""
-    commodity = COMMODITIES.get(code) if isinstance(code, str) else None
+    commodity = find_commodity(code)
     if commodity is None:
         raise unknown_commodity(code)
     return commodity
+
+
+def known_commodity_code(value: str) -> str:
+    """A pydantic validator: the catalogue code of `value`, else a `FieldError` for its field."""
+    commodity = find_commodity(value)
+    if commodity is None:
+        raise as_field_error(unknown_commodity(value))
+    return commodity.code
 
 
 def commodities_of(kind: Kind) -> list[Commodity]:
@@ -103,12 +145,81 @@ def commodities_of(kind: Kind) -> list[Commodity]:
     return [c for c in COMMODITIES.values() if c.kind is kind]
 
 
+def _singular(word: str) -> str:
+    """English plurals of the catalogue's names: shallots, tomatoes, anchovies."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("oes") and len(word) > 4:
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _name_words(commodity: Commodity) -> frozenset[str]:
+    words = tokens(" ".join((commodity.code, commodity.name_id, commodity.name_en)))
+    return frozenset(words) | {_singular(word) for word in words}
+
+
+_WORDS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {code: _name_words(commodity) for code, commodity in COMMODITIES.items()}
+)
+
+
+def commodities_named_by(word: str) -> frozenset[str]:
+    """The codes whose Indonesian or English name (or code) has the search word `word`.
+
+    `word` is one of `search.tokens`; `shallot` and `shallots` both give `{"bawang-merah"}`,
+    `merah` gives shallots and red chili. Plural and singular match each other.
+    """
+    forms = {word, _singular(word)}
+    return frozenset(code for code, words in _WORDS.items() if forms & words)
+
+
+def search_catalogue(q: str | None = None, kind: Kind | None = None) -> list[Commodity]:
+    """The entries of `kind` whose names have every word of `q` as a word or word start.
+
+    Prefixes, so a picker can search as the user types (`baw mer` finds `bawang-merah`).
+    """
+    wanted = tokens(q or "")
+    found = []
+    for commodity in COMMODITIES.values():
+        if kind is not None and commodity.kind is not kind:
+            continue
+        words = _WORDS[commodity.code]
+        if all(any(w.startswith(part) for w in words) for part in wanted):
+            found.append(commodity)
+    return found
+
+
+def _suggestions(value: str) -> list[str]:
+    """Codes the unknown value may have meant: those named by all of its words."""
+    words = tokens(value)
+    if not words:
+        return []
+    named: Iterable[str] = COMMODITY_CODES
+    for word in words:
+        named = [code for code in named if code in commodities_named_by(word)]
+    return list(named)[:MAX_SUGGESTIONS]
+
+
 def unknown_commodity(code: str) -> DomainError:
-    """The error for a commodity code that is not in the catalogue (echoed back, shortened)."""
-    code = str(code)[:40]
+    """The 422 for a code not in the catalogue: echoed (shortened), with where to look it up.
+
+    When the value is a commodity's name rather than its code (`shallot`), the codes it names
+    are suggested so the client can correct itself.
+    """
+    code = str(code)[:MAX_CODE_LENGTH]
+    suggestions = _suggestions(code)
+    hint = Message(
+        id=f" Mungkin maksud Anda: {', '.join(suggestions)}." if suggestions else "",
+        en=f" Did you mean: {', '.join(suggestions)}?" if suggestions else "",
+    )
     return invalid(
         "unknown-commodity",
-        f"Komoditas '{code}' tidak ada dalam katalog.",
-        f"Commodity '{code}' is not in the catalogue.",
+        f"Komoditas '{code}' tidak ada dalam katalog (lihat GET {CATALOGUE_ROUTE}).{hint.id}",
+        f"Commodity '{code}' is not in the catalogue (see GET {CATALOGUE_ROUTE}).{hint.en}",
         commodity=code,
+        catalogue=CATALOGUE_ROUTE,
+        suggestions=suggestions,
     )

@@ -1,14 +1,15 @@
 """What a buyer may filter listings by, validated once into one immutable value.
 
 Every filter value is checked against the catalogues (commodity, region, tags) so a typo gets a
-422 that names it instead of an empty page that looks like "nothing for sale".
+422 that names it instead of an empty page that looks like "nothing for sale". Each query word
+also carries the commodities it names, so `shallot` finds a listing titled only "Bawang merah".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lumbung_listings.domain.commodities import get_commodity
+from lumbung_listings.domain.commodities import commodities_named_by, get_commodity
 from lumbung_listings.domain.lifecycle import Status
 from lumbung_listings.domain.listing import MAX_PRICE_PER_UNIT
 from lumbung_listings.domain.problems import invalid
@@ -17,6 +18,24 @@ from lumbung_listings.domain.search import SortOrder, query_tokens
 from lumbung_listings.domain.vocabulary import Kind, Tag
 
 MAX_FILTER_TAGS = 5
+
+
+@dataclass(frozen=True)
+class SearchWord:
+    """One word of a buyer's query: found in a listing's words or in its commodity's names."""
+
+    text: str
+    commodities: frozenset[str] = frozenset()
+
+
+def search_words(q: str | None) -> tuple[SearchWord, ...]:
+    """The query's words, each with the catalogue codes whose Indonesian or English name has it.
+
+    A listing matches when every word is in its stored words or names its commodity, so
+    `bawang merah` and `shallots` find the same shallot listings while `bawang` alone also
+    finds garlic; the commodity side needs no text index, it is an `$in` on the code.
+    """
+    return tuple(SearchWord(word, commodities_named_by(word)) for word in query_tokens(q or ""))
 
 
 @dataclass(frozen=True)
@@ -31,7 +50,7 @@ class ListingFilters:
     price_max: int | None = None
     seller_id: str | None = None
     tags: tuple[Tag, ...] = ()
-    words: tuple[str, ...] = ()
+    words: tuple[SearchWord, ...] = ()
     supply_at_risk: bool | None = None
     sort: SortOrder = SortOrder.NEWEST
 
@@ -86,7 +105,7 @@ def build_filters(
         price_max=price_max,
         seller_id=seller_id,
         tags=tuple(dict.fromkeys(tags or ())),
-        words=tuple(query_tokens(q or "")),
+        words=search_words(q),
         supply_at_risk=supply_at_risk,
         sort=sort,
     )

@@ -3,8 +3,9 @@
 `ListingDraft` is the complete allow-list of client-settable fields. It forbids anything else,
 so a request carrying `seller_id`, `status` or stock counters is refused instead of silently
 mass-assigning them: those are set by the service from the caller's identity and from events.
-Field-level limits are pydantic constraints; rules that relate fields to each other or to the
-catalogues (commodity kind, unit, dates, minimum order) raise bilingual `DomainError`s.
+Field limits are pydantic constraints (and so part of the OpenAPI schema); rules that tie a
+field to the catalogues or to an earlier field (commodity kind, unit, dates, minimum order)
+are field validators raising `FieldError`, so one answer lists every field that is wrong.
 """
 
 from __future__ import annotations
@@ -12,19 +13,27 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from lumbung_shared.errors import DomainError
+from lumbung_shared.regions import REGION_PATTERN
 from lumbung_shared.text import SafeLine, SafeText
 from pydantic import (
+    MISSING,
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     ValidationError,
-    model_validator,
+    ValidationInfo,
+    field_validator,
 )
+from pydantic_core import ErrorDetails
 
-from lumbung_listings.domain.commodities import get_commodity
+from lumbung_listings.domain.commodities import (
+    CATALOGUE_ROUTE,
+    COMMODITY_CODES,
+    known_commodity_code,
+)
 from lumbung_listings.domain.lifecycle import (
     TRANSITIONS,
     Actor,
@@ -32,8 +41,15 @@ from lumbung_listings.domain.lifecycle import (
     allowed_targets,
     transition,
 )
-from lumbung_listings.domain.problems import invalid
-from lumbung_listings.domain.regions import validate_region
+from lumbung_listings.domain.listing_rules import (
+    check_best_before,
+    check_commodity_kind,
+    check_date_for_kind,
+    check_min_order,
+    check_unit,
+    rules_as_json_schema,
+)
+from lumbung_listings.domain.regions import known_region_code
 from lumbung_listings.domain.vocabulary import TAG_LABELS_EN, Kind, Tag, Unit
 
 __all__ = [
@@ -43,6 +59,7 @@ __all__ = [
     "TAG_LABELS_EN",
     "TRANSITIONS",
     "Actor",
+    "InvalidEditError",
     "Kind",
     "ListingDraft",
     "ListingPatch",
@@ -51,8 +68,6 @@ __all__ = [
     "Unit",
     "allowed_targets",
     "apply_patch",
-    "parse_draft",
-    "parse_patch",
     "transition",
 ]
 
@@ -60,14 +75,6 @@ MAX_PRICE_PER_UNIT = 1_000_000_000  # one billion rupiah per unit: above any hon
 MAX_QUANTITY = 10_000_000  # in the listing's unit
 MAX_TAGS = 10
 STANDARD_GRADES = frozenset({"A", "B", "C"})
-
-
-def _known_commodity(code: str) -> str:
-    return get_commodity(code).code
-
-
-def _known_region(code: str) -> str:
-    return validate_region(code)
 
 
 def _grade(value: str) -> str:
@@ -79,25 +86,88 @@ def _distinct(tags: list[Tag]) -> list[Tag]:
     return list(dict.fromkeys(tags))
 
 
+def _whole_number(value: object) -> object:
+    """`5.0` is the integer 5 in JSON (and JSON Schema); `5.5` and `"5"` stay refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 Title = Annotated[SafeLine, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
 Description = Annotated[SafeText, StringConstraints(strip_whitespace=True, max_length=2000)]
-Rupiah = Annotated[int, Field(strict=True, ge=1, le=MAX_PRICE_PER_UNIT)]
-Quantity = Annotated[int, Field(strict=True, ge=0, le=MAX_QUANTITY)]
-MinOrder = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY)]
+Rupiah = Annotated[
+    int, Field(strict=True, ge=1, le=MAX_PRICE_PER_UNIT), BeforeValidator(_whole_number)
+]
+Quantity = Annotated[int, Field(strict=True, ge=0, le=MAX_QUANTITY), BeforeValidator(_whole_number)]
+MinOrder = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY), BeforeValidator(_whole_number)]
 Grade = Annotated[
     SafeLine,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=20),
     AfterValidator(_grade),
 ]
-CommodityCode = Annotated[str, AfterValidator(_known_commodity)]
-RegionCode = Annotated[str, AfterValidator(_known_region)]
+CommodityCode = Annotated[
+    str,
+    AfterValidator(known_commodity_code),  # `Bawang_Merah` in, `bawang-merah` out
+    Field(
+        json_schema_extra={"enum": list(COMMODITY_CODES)},
+        description=f"A commodity id from `GET {CATALOGUE_ROUTE}` (case, spaces and "
+        "underscores are forgiven: `Bawang_Merah` is `bawang-merah`).",
+    ),
+]
+"""A catalogue code: declared as the catalogue's enum, checked with a bilingual `FieldError`
+(rather than pydantic's enum error listing all 38 codes)."""
+RegionCode = Annotated[
+    str,
+    AfterValidator(known_region_code),
+    Field(
+        json_schema_extra={"pattern": REGION_PATTERN},
+        description="A Kemendagri region code from `GET /v1/catalogue/regions`: "
+        "province `NN`, regency `NN.NN` or district `NN.NN.NN`.",
+    ),
+]
 Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_distinct)]
+
+_SHALLOTS: dict[str, Any] = {
+    "kind": "produce",
+    "commodity": "bawang-merah",
+    "title": "Bawang merah Amuntai super",
+    "description": "Panen minggu ini, kering angin.",
+    "unit": "kg",
+    "price_per_unit": 32000,
+    "quantity_available": 100,
+    "min_order": 5,
+    "grade": "A",
+    "origin_region": "63.08.05",
+    "harvest_date": "2026-11-20",
+    "best_before": "2026-12-20",
+    "tags": ["segar", "produk-lokal"],
+}
+_SKIPJACK: dict[str, Any] = {
+    "kind": "catch",
+    "commodity": "cakalang",
+    "title": "Cakalang segar Batam",
+    "unit": "ekor",
+    "price_per_unit": 45000,
+    "quantity_available": 50,
+    "origin_region": "21.71",
+    "catch_date": "2026-11-22",
+    "tags": ["tangkapan-tradisional"],
+}
 
 
 class ListingDraft(BaseModel):
-    """Everything a seller may set on a listing, checked as a whole."""
+    """Everything a seller may set on a listing, checked as a whole.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Each field is checked against the catalogues and against the fields before it (a unit
+    against the commodity, a best-before date against the harvest), and every field that is
+    wrong is reported at once.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={"examples": [_SHALLOTS, _SKIPJACK], "allOf": rules_as_json_schema()},
+    )
 
     kind: Kind
     commodity: CommodityCode
@@ -114,12 +184,36 @@ class ListingDraft(BaseModel):
     best_before: date | None = None
     tags: Tags = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _fits_together(self) -> ListingDraft:
-        _check_commodity(self)
-        _check_dates(self)
-        _check_min_order(self)
-        return self
+    @field_validator("commodity")
+    @classmethod
+    def _of_the_kind(cls, code: str, info: ValidationInfo) -> str:
+        check_commodity_kind(code, info.data.get("kind"))
+        return code
+
+    @field_validator("unit")
+    @classmethod
+    def _sold_per(cls, unit: Unit, info: ValidationInfo) -> Unit:
+        check_unit(info.data.get("commodity"), unit)
+        return unit
+
+    @field_validator("min_order")
+    @classmethod
+    def _within_stock(cls, min_order: int, info: ValidationInfo) -> int:
+        check_min_order(min_order, info.data.get("quantity_available"))
+        return min_order
+
+    @field_validator("harvest_date", "catch_date")
+    @classmethod
+    def _for_the_kind(cls, value: date | None, info: ValidationInfo) -> date | None:
+        check_date_for_kind(info.field_name, value, info.data.get("kind"))
+        return value
+
+    @field_validator("best_before")
+    @classmethod
+    def _after_production(cls, value: date | None, info: ValidationInfo) -> date | None:
+        produced = info.data.get("harvest_date") or info.data.get("catch_date")
+        check_best_before(value, produced)
+        return value
 
     @property
     def produced_on(self) -> date | None:
@@ -128,121 +222,57 @@ class ListingDraft(BaseModel):
 
 
 class ListingPatch(BaseModel):
-    """A partial edit: the same fields and limits as the draft, each optional.
+    """A partial edit: only the fields sent change, each with the draft's limits.
 
-    Cross-field rules are checked by `apply_patch` on the merged result, because a patch of
+    Fields left out stay as they are. `grade`, `harvest_date`, `catch_date` and `best_before`
+    may be sent as `null` to clear them; the others may not be null. Rules between fields are
+    checked on the listing as it would be after the edit (`apply_patch`), because a new
     `min_order` alone can only be judged against the stock already on the listing.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kind: Kind | None = None
-    commodity: CommodityCode | None = None
-    title: Title | None = None
-    description: Description | None = None
-    unit: Unit | None = None
-    price_per_unit: Rupiah | None = None
-    quantity_available: Quantity | None = None
-    min_order: MinOrder | None = None
-    grade: Grade | None = None
-    origin_region: RegionCode | None = None
-    harvest_date: date | None = None
-    catch_date: date | None = None
-    best_before: date | None = None
-    tags: Tags | None = None
-
-
-def _check_commodity(draft: ListingDraft) -> None:
-    commodity = get_commodity(draft.commodity)
-    if commodity.kind is not draft.kind:
-        raise invalid(
-            "commodity-kind-mismatch",
-            f"Komoditas '{commodity.name_id}' bukan jenis '{draft.kind}'.",
-            f"Commodity '{commodity.name_en}' is not of kind '{draft.kind}'.",
-            expected_kind=commodity.kind.value,
-        )
-    if not commodity.allows(draft.unit):
-        allowed = sorted(unit.value for unit in commodity.units)
-        raise invalid(
-            "unit-not-allowed",
-            f"{commodity.name_id} tidak dijual per '{draft.unit}'; gunakan {', '.join(allowed)}.",
-            f"{commodity.name_en} is not sold per '{draft.unit}'; use {', '.join(allowed)}.",
-            allowed_units=allowed,
-        )
-
-
-def _check_dates(draft: ListingDraft) -> None:
-    if draft.kind is Kind.CATCH and draft.harvest_date is not None:
-        raise invalid(
-            "date-not-for-kind",
-            "Hasil tangkapan memakai tanggal tangkap (catch_date), bukan tanggal panen.",
-            "A catch listing carries catch_date, not harvest_date.",
-        )
-    if draft.kind is not Kind.CATCH and draft.catch_date is not None:
-        raise invalid(
-            "date-not-for-kind",
-            "Hanya hasil tangkapan yang memakai tanggal tangkap (catch_date).",
-            "Only catch listings carry catch_date.",
-        )
-    produced = draft.produced_on
-    if produced is not None and draft.best_before is not None and draft.best_before <= produced:
-        raise invalid(
-            "best-before-too-early",
-            "Tanggal baik digunakan harus sesudah tanggal panen atau tangkap.",
-            "The best-before date must be after the harvest or catch date.",
-        )
-
-
-def _check_min_order(draft: ListingDraft) -> None:
-    """An order minimum above the stock makes the listing unbuyable.
-
-    Zero stock is allowed with any minimum: the listing is simply sold out until restocked.
-    """
-    if 0 < draft.quantity_available < draft.min_order:
-        raise invalid(
-            "min-order-exceeds-stock",
-            f"Pembelian minimum ({draft.min_order}) melebihi stok ({draft.quantity_available}).",
-            f"The minimum order ({draft.min_order}) exceeds the stock "
-            f"({draft.quantity_available}).",
-        )
-
-
-def invalid_listing(error: ValidationError) -> DomainError:
-    """Turn pydantic's field errors into one bilingual 422 that lists the offending fields."""
-    problems = [
-        {"field": ".".join(str(part) for part in item["loc"]) or "body", "type": item["type"]}
-        for item in error.errors(include_url=False, include_input=False)
-    ]
-    fields = ", ".join(dict.fromkeys(problem["field"] for problem in problems))
-    return invalid(
-        "invalid-listing",
-        f"Data iklan tidak valid pada kolom: {fields}.",
-        f"The listing data is invalid in: {fields}.",
-        errors=problems,
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {"price_per_unit": 30000, "quantity_available": 80},
+                {"title": "Bawang merah Amuntai, panen baru", "best_before": None},
+            ]
+        },
     )
 
+    kind: Kind | MISSING = MISSING
+    commodity: CommodityCode | MISSING = MISSING
+    title: Title | MISSING = MISSING
+    description: Description | MISSING = MISSING
+    unit: Unit | MISSING = MISSING
+    price_per_unit: Rupiah | MISSING = MISSING
+    quantity_available: Quantity | MISSING = MISSING
+    min_order: MinOrder | MISSING = MISSING
+    grade: Grade | MISSING | None = MISSING
+    origin_region: RegionCode | MISSING = MISSING
+    harvest_date: date | MISSING | None = MISSING
+    catch_date: date | MISSING | None = MISSING
+    best_before: date | MISSING | None = MISSING
+    tags: Tags | MISSING = MISSING
 
-def parse_draft(data: Any) -> ListingDraft:
-    """Validate client data (a dict, as decoded from JSON) into a draft, or raise a 422."""
-    try:
-        return ListingDraft.model_validate(data)
-    except ValidationError as error:
-        raise invalid_listing(error) from error
 
+class InvalidEditError(Exception):
+    """The listing as it would be after an edit breaks a rule; `errors` are pydantic's, each
+    carrying its `FieldError`, for the web layer to render like any body's field errors."""
 
-def parse_patch(data: Any) -> ListingPatch:
-    """Validate a partial edit, or raise a 422 listing the offending fields."""
-    try:
-        return ListingPatch.model_validate(data)
-    except ValidationError as error:
-        raise invalid_listing(error) from error
+    def __init__(self, errors: list[ErrorDetails]) -> None:
+        super().__init__(f"{len(errors)} field error(s) in the edited listing")
+        self.errors = errors
 
 
 def apply_patch(current: ListingDraft, patch: ListingPatch) -> ListingDraft:
-    """The listing as it would be after `patch`, re-checked as a whole.
+    """The listing as it would be after `patch`, re-checked as a whole (else `InvalidEditError`).
 
-    Only fields the client actually sent are applied; sending `null` clears an optional field
-    and is refused for a required one.
+    Only fields the client actually sent are applied; a `null` clears an optional field.
     """
     merged = current.model_dump() | patch.model_dump(exclude_unset=True)
-    return parse_draft(merged)
+    try:
+        return ListingDraft.model_validate(merged)
+    except ValidationError as error:
+        raise InvalidEditError(error.errors(include_url=False)) from error

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lumbung_shared.errors import DomainError, Message, NotFoundError
+from lumbung_shared.errors import DomainError, FieldError, Message, NotFoundError
 
 UNPROCESSABLE = 422
 UNSUPPORTED_MEDIA_TYPE = 415
@@ -37,6 +37,11 @@ def too_large(code: str, id_text: str, en_text: str, **extra: Any) -> DomainErro
     return DomainError(
         code=code, message=Message(id=id_text, en=en_text), status=CONTENT_TOO_LARGE, extra=extra
     )
+
+
+def as_field_error(error: DomainError) -> FieldError:
+    """The same refusal raised inside a pydantic validator, so it joins the body's other errors."""
+    return FieldError(error.code, error.message, **error.extra)
 
 
 class ListingNotFoundError(NotFoundError):

@@ -18,10 +18,10 @@ from types import MappingProxyType
 from typing import TypeGuard
 
 from lumbung_shared import regions as shared_regions
-from lumbung_shared.errors import DomainError
+from lumbung_shared.errors import DomainError, NotFoundError
 from lumbung_shared.regions import prefixes
 
-from lumbung_listings.domain.problems import invalid
+from lumbung_listings.domain.problems import as_field_error, invalid
 
 _DATA_FILE = "regions.csv"
 
@@ -37,6 +37,13 @@ class RegionLevel(StrEnum):
 _LEVELS = (RegionLevel.PROVINCE, RegionLevel.REGENCY, RegionLevel.DISTRICT)
 
 
+class RegionNotFoundError(NotFoundError):
+    """No region has this code (404)."""
+
+    def __init__(self) -> None:
+        super().__init__("Wilayah", "Region")
+
+
 @dataclass(frozen=True)
 class Region:
     """One administrative region."""
@@ -48,6 +55,11 @@ class Region:
     def level(self) -> RegionLevel:
         """Province, regency or district, read from the shape of the code."""
         return _LEVELS[self.code.count(".")]
+
+    @property
+    def parent(self) -> str | None:
+        """The code one level up (`63.08` for `63.08.05`); None for a province."""
+        return self.code.rpartition(".")[0] or None
 
 
 def is_well_formed(code: object) -> TypeGuard[str]:
@@ -121,6 +133,18 @@ class RegionCatalogue:
             if c.startswith(parent + ".") and c.count(".") == depth
         ]
 
+    def under(self, parent: str | None) -> list[Region]:
+        """The provinces when `parent` is None, else the regions one level below it.
+
+        For a picker that walks down the tree; a parent we do not know is a 404, because the
+        parent names a resource (its list of children) rather than a value to validate.
+        """
+        if parent is None:
+            return self.of_level(RegionLevel.PROVINCE)
+        if parent not in self:
+            raise RegionNotFoundError
+        return self.children(parent)
+
     def of_level(self, level: RegionLevel) -> list[Region]:
         """All regions of one level, in code order."""
         return [
@@ -137,6 +161,14 @@ def default_catalogue() -> RegionCatalogue:
 def validate_region(code: object) -> str:
     """Validate a code against the shipped catalogue (422 when malformed or unknown)."""
     return default_catalogue().validate(code)
+
+
+def known_region_code(code: str) -> str:
+    """A pydantic validator: `code` if the shipped catalogue has it, else a `FieldError`."""
+    try:
+        return validate_region(code)
+    except DomainError as error:
+        raise as_field_error(error) from None
 
 
 def ancestors(code: object) -> list[str]:

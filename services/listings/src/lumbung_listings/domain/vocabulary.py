@@ -29,6 +29,18 @@ class Unit(StrEnum):
     BUAH = "buah"  # piece
 
 
+UNIT_NAMES: dict[Unit, tuple[str, str]] = {
+    Unit.KG: ("kilogram", "kilogram"),
+    Unit.TON: ("ton", "tonne"),
+    Unit.EKOR: ("ekor (per ikan atau hewan)", "head (per fish or animal)"),
+    Unit.IKAT: ("ikat", "bunch"),
+    Unit.KARUNG: ("karung", "sack"),
+    Unit.LITER: ("liter", "litre"),
+    Unit.BUAH: ("buah", "piece"),
+}
+"""Each unit's name in Indonesian and English, for the units catalogue and price labels."""
+
+
 class Tag(StrEnum):
     """Allow-listed labels a seller may attach; local-value tags are the marketplace's edge."""
 

@@ -61,8 +61,15 @@ def filter_query(filters: ListingFilters) -> Document:
         query["price_per_unit"] = price
     if filters.tags:
         query["tags"] = {"$all": [tag.value for tag in filters.tags]}
-    if filters.words:
-        query["keywords"] = {"$all": list(filters.words)}
+    plain = [word.text for word in filters.words if not word.commodities]
+    if plain:
+        query["keywords"] = {"$all": plain}
+    naming = [word for word in filters.words if word.commodities]
+    if naming:
+        query["$and"] = [
+            {"$or": [{"keywords": word.text}, {"commodity": {"$in": sorted(word.commodities)}}]}
+            for word in naming
+        ]
     return query
 
 
