@@ -41,6 +41,7 @@ from lumbung_gateway.usecases.readiness import Check, Readiness
 from lumbung_gateway.usecases.throttle import Throttle
 from lumbung_shared.secrets import generate_secret
 from lumbung_shared.service import SERVICE_STATE
+from lumbung_shared.web.methods import HeadAsGetMiddleware
 
 Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
 """A fake service's answer to one request; an async handler may keep the request waiting."""
@@ -110,7 +111,8 @@ async def _sent_back(incoming: web.BaseRequest, answer: httpx.Response) -> web.S
     for name, value in answer.headers.multi_items():
         response.headers.add(name, value)
     await response.prepare(incoming)
-    await response.write(body)
+    if incoming.method != "HEAD":  # a HEAD's answer is headers only, as any HTTP server sends
+        await response.write(body)
     await response.write_eof()
     return response
 
@@ -186,6 +188,7 @@ async def fake_gateway(
         app = FastAPI(lifespan=lifespan)
         app.state.internal_secret = generate_secret().encode()
         install_gateway_problem_handlers(app)
+        app.add_middleware(HeadAsGetMiddleware)
         include_routes(app, [health.router, dead_letters.router])
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)

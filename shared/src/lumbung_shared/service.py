@@ -34,7 +34,9 @@ from lumbung_shared.store_metrics import StoreMetrics
 from lumbung_shared.web import dead_letters as dead_letters_api
 from lumbung_shared.web import health
 from lumbung_shared.web.guards import SecurityHeadersMiddleware
+from lumbung_shared.web.methods import HeadAsGetMiddleware
 from lumbung_shared.web.middleware import CorrelationMiddleware
+from lumbung_shared.web.problem_schema import publish_problem_schema
 from lumbung_shared.web.problems import install_problem_handlers
 
 log = logging.getLogger(__name__)
@@ -223,6 +225,9 @@ def create_service_app(
 ) -> FastAPI:
     """The FastAPI app of one service, with health, problem+json errors and correlation ids.
 
+    Its OpenAPI document names the `Problem` schema every route's errors refer to, a 405 or an
+    `OPTIONS` names the path's methods in `Allow`, and HEAD works wherever GET does.
+
     Every service also answers its admins' `/v1/admin/dead-letters` (see
     `lumbung_shared.web.dead_letters`): its consumers record there what they give up on.
 
@@ -241,8 +246,10 @@ def create_service_app(
     app.state.identity_audience = settings.service_name
     app.state.settings = settings
     install_problem_handlers(app)
+    publish_problem_schema(app)
     app.add_middleware(CorrelationMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadAsGetMiddleware)  # outermost: everything inside sees the GET
     app.include_router(health.router)
     app.include_router(_asyncapi_router(settings.service_name, sends))
     app.include_router(_metrics_router(store_metrics))

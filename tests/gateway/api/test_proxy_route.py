@@ -1,8 +1,8 @@
 """Specification: the services' paths are served by `ProxyRoute`, matched before any other route.
 
-It claims exactly what the FastAPI catch-all would forward (a service's path, one of the
-proxied methods) and answers as the catch-all did; everything else goes on to the gateway's own
-routes, and an app where a gateway route lies under a service's path is refused when built.
+It claims every method on a path a service owns (the service knows which methods it takes);
+everything else goes on to the gateway's own routes, and an app where a gateway route lies under
+a service's path is refused when built.
 """
 
 from __future__ import annotations
@@ -32,16 +32,18 @@ class TestWhatItClaims:
             ("POST", "/v1/orders"),
             ("PATCH", "/v1/subscriptions/s1"),
             ("DELETE", "/v1/alerts/a1"),
+            ("OPTIONS", "/v1/orders"),  # the service answers which methods the path takes
+            ("PUT", "/v1/listings"),  # and 405 with `Allow` for one it does not take
+            ("TRACE", "/v1/zones/z1"),
+            ("GET", "/v1/catalogue/commodities"),
         ],
     )
-    def test_a_services_path_with_a_proxied_method(self, method: str, path: str) -> None:
+    def test_a_services_path_with_any_method(self, method: str, path: str) -> None:
         assert ProxyRoute().matches(_scope(method, path))[0] is Match.FULL
 
     @pytest.mark.parametrize(
         ("method", "path"),
         [
-            ("HEAD", "/v1/listings"),  # the catch-all answers 405, as before
-            ("OPTIONS", "/v1/orders"),
             ("GET", "/v1/ordersx"),  # whole segments only: nobody's path
             ("POST", "/v1/auth/login"),
             ("GET", "/v1/admin/dead-letters/orders"),
@@ -57,12 +59,12 @@ class TestWhatItClaims:
 
 
 class TestInstalling:
-    def test_the_gateway_app_tries_it_first_and_keeps_the_catch_all_last(self) -> None:
+    def test_the_gateway_app_tries_it_first_and_has_no_other_route_for_v1_paths(self) -> None:
         secret = generate_secret()
         app = create_app(GatewaySettings(internal_secret=secret, jwt_keys=f"k1:{secret[::-1]}"))
-        first, *_, last = app.router.routes
+        first, *rest = app.router.routes
         assert isinstance(first, ProxyRoute)
-        assert last.matches(_scope("HEAD", "/v1/listings"))[0] is Match.PARTIAL  # the catch-all
+        assert all(route.matches(_scope("GET", "/v1/nowhere"))[0] is Match.NONE for route in rest)
 
     @pytest.mark.parametrize("path", ["/v1/listings/featured", "/v1/{anything}"])
     def test_a_gateway_route_under_a_services_path_is_refused(self, path: str) -> None:
@@ -73,7 +75,7 @@ class TestInstalling:
             include_routes(FastAPI(), [router])
 
 
-class TestAnswersAsTheCatchAllDid:
+class TestAnswers:
     async def test_a_request_is_forwarded_signed_for_its_service_method_and_path(self) -> None:
         async with fake_gateway() as gateway:
             answer = await gateway.client.delete(
@@ -104,11 +106,13 @@ class TestAnswersAsTheCatchAllDid:
         assert answer.json()["type"].endswith("/invalid-token")
         assert received == []
 
-    async def test_another_method_on_a_services_path_is_405_from_the_catch_all(self) -> None:
+    async def test_another_method_on_a_services_path_is_sent_to_the_service(self) -> None:
         async with fake_gateway() as gateway:
-            answer = await gateway.client.head("/v1/listings")
+            answer = await gateway.client.put("/v1/listings")
+            sent = gateway.services["listings"].received
 
-        assert answer.status_code == 405
+        assert answer.status_code == 200  # the fake service takes every method
+        assert [(r.method, r.url.path) for r in sent] == [("PUT", "/v1/listings")]
 
     async def test_a_path_no_service_owns_is_a_404_problem(self) -> None:
         async with fake_gateway() as gateway:

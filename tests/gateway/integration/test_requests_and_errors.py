@@ -76,14 +76,56 @@ class TestProblems:
         assert indonesian.json()["title"] == indonesian.json()["message"]["id"]
         assert default.json()["title"] == default.json()["message"]["id"]
 
-    async def test_malformed_json_is_a_problem_not_a_crash(
+    async def test_malformed_json_is_a_400_problem_not_a_crash(
         self, gateway: httpx.AsyncClient
     ) -> None:
         response = await gateway.post(
             "/v1/auth/login", content=b"{not json", headers={"Content-Type": "application/json"}
         )
-        assert response.status_code == 422
+        assert response.status_code == 400
         assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["type"] == "https://lumbung.id/problems/malformed-json"
+
+
+class TestMethods:
+    """The real services behind the real gateway: `Allow` names every route of a path."""
+
+    async def test_options_on_a_services_path_names_its_methods(
+        self, gateway: httpx.AsyncClient
+    ) -> None:
+        # GET /v1/listings (search) and POST /v1/listings (create) are two routers' routes.
+        response = await gateway.options("/v1/listings")
+
+        assert (response.status_code, response.headers["allow"]) == (
+            204,
+            "GET, HEAD, OPTIONS, POST",
+        )
+
+    async def test_an_undeclared_method_is_the_service_s_405_with_allow(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        response = await gateway.put("/v1/listings", json={}, headers=bearer(stack, "farmer"))
+
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET, HEAD, OPTIONS, POST"
+        assert response.json()["type"] == "https://lumbung.id/problems/method-not-allowed"
+
+    async def test_an_undeclared_method_on_a_gateway_route_is_405(
+        self, gateway: httpx.AsyncClient
+    ) -> None:
+        response = await gateway.put("/v1/auth/login", json={})
+
+        assert (response.status_code, response.headers["allow"]) == (405, "OPTIONS, POST")
+
+    async def test_head_answers_the_get_s_headers_without_a_body(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        buyer = bearer(stack, "buyer")
+        got = await gateway.get("/v1/zones", headers=buyer)
+        head = await gateway.head("/v1/zones", headers=buyer)
+
+        assert (got.status_code, head.status_code, head.content) == (200, 200, b"")
+        assert head.headers["content-length"] == got.headers["content-length"]
 
 
 class TestCorrelation:

@@ -10,11 +10,15 @@ from fastapi import FastAPI
 from lumbung_shared.errors import ConflictError, Message
 from lumbung_shared.web.middleware import CorrelationMiddleware
 from lumbung_shared.web.problems import PROBLEM_JSON, install_problem_handlers
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, Json
 
 
 class Body(BaseModel):
-    quantity: int
+    model_config = ConfigDict(extra="forbid")
+
+    quantity: int = Field(gt=0)
+    unit: str = Field(default="kg", max_length=8)
+    extra: Json[dict[str, str]] | None = None
 
 
 def build_app() -> FastAPI:
@@ -88,6 +92,120 @@ class TestProblemDetails:
         assert response.status_code == 500
         assert "secret internals" not in response.text
         assert "Traceback" not in response.text
+
+
+class TestInvalidInput:
+    async def test_every_wrong_field_at_once_in_indonesian_by_default(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.post(
+            "/orders", json={"quantity": 0, "unit": "karung-besar", "colour": "merah"}
+        )
+
+        problem = response.json()
+        assert (response.status_code, problem["type"]) == (
+            422,
+            "https://lumbung.id/problems/invalid-input",
+        )
+        assert problem["title"] == "Data tidak valid (3 kolom): quantity, unit, colour."
+        assert problem["detail"] == "Periksa kolom: quantity, unit, colour."
+        assert (
+            problem["message"]["en"] == "The data is not valid (3 fields): quantity, unit, colour."
+        )
+        assert problem["errors"] == [
+            {
+                "loc": ["body", "quantity"],
+                "field": "quantity",
+                "type": "greater_than",
+                "msg": "Harus lebih dari 0.",
+            },
+            {
+                "loc": ["body", "unit"],
+                "field": "unit",
+                "type": "string_too_long",
+                "msg": "Maksimal 8 karakter.",
+            },
+            {
+                "loc": ["body", "colour"],
+                "field": "colour",
+                "type": "extra_forbidden",
+                "msg": "Kolom ini tidak dikenal.",
+            },
+        ]
+
+    async def test_in_english_when_asked(self, client: httpx.AsyncClient) -> None:
+        response = await client.post(
+            "/orders", json={"quantity": 0}, headers={"Accept-Language": "en"}
+        )
+
+        problem = response.json()
+        assert problem["title"] == "The data is not valid (1 field): quantity."
+        assert problem["detail"] == "Check the fields: quantity."
+        assert [e["msg"] for e in problem["errors"]] == ["Must be greater than 0."]
+
+    async def test_the_title_names_the_first_five_and_the_detail_all(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        extra = {name: 1 for name in "abcdefg"}
+        response = await client.post("/orders", json={"quantity": 1, **extra})
+
+        problem = response.json()
+        assert problem["title"] == "Data tidak valid (7 kolom): a, b, c, d, e dan lainnya."
+        assert problem["detail"] == "Periksa kolom: a, b, c, d, e, f, g."
+        assert len(problem["errors"]) == 7
+
+    async def test_a_missing_body_names_the_body(self, client: httpx.AsyncClient) -> None:
+        response = await client.post("/orders")
+
+        assert response.status_code == 422
+        assert response.json()["errors"] == [
+            {"loc": ["body"], "field": "body", "type": "missing", "msg": "Wajib diisi."}
+        ]
+
+    async def test_json_of_the_wrong_shape_is_invalid_data_422(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        """It parses, so it is not malformed: an array where the object belongs is a wrong value."""
+        response = await client.post("/orders", json=[{"quantity": 1}])
+
+        assert response.status_code == 422
+        (error,) = response.json()["errors"]
+        assert (error["field"], error["msg"]) == ("body", "Harus berupa objek JSON.")
+
+
+class TestMalformedJson:
+    @pytest.mark.parametrize("body", [b'{"quantity": ', b"{'quantity': 1}", b"quantity=1&"])
+    async def test_is_400_malformed_json(self, client: httpx.AsyncClient, body: bytes) -> None:
+        response = await client.post(
+            "/orders", content=body, headers={"Content-Type": "application/json"}
+        )
+
+        problem = response.json()
+        assert response.status_code == 400
+        assert response.headers["content-type"] == PROBLEM_JSON
+        assert problem["type"] == "https://lumbung.id/problems/malformed-json"
+        assert problem["title"] == "Isi permintaan bukan JSON yang valid."
+        assert problem["message"]["en"] == "The request body is not valid JSON."
+        assert isinstance(problem["position"], int)
+        assert "errors" not in problem
+
+    async def test_bad_json_inside_a_json_string_field_is_that_field_s_422(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        response = await client.post("/orders", json={"quantity": 1, "extra": "{"})
+
+        assert response.status_code == 422
+        (error,) = response.json()["errors"]
+        assert (error["field"], error["type"]) == ("extra", "json_invalid")
+
+    async def test_in_english_when_asked(self, client: httpx.AsyncClient) -> None:
+        response = await client.post(
+            "/orders",
+            content=b"{",
+            headers={"Content-Type": "application/json", "Accept-Language": "en-GB"},
+        )
+
+        assert response.json()["detail"] == "The request body is not valid JSON."
 
 
 class TestCorrelationIds:

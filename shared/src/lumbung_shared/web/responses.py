@@ -25,6 +25,7 @@ PROBLEM_DESCRIPTIONS: dict[int, str] = {
     422: "The data is not valid: every field error at once, in `errors`.",
     428: "A required precondition header is missing.",
     429: "Too many requests; see `Retry-After`.",
+    431: "Request header fields too large.",
     503: "The service is unavailable, busy or slow to answer; see `Retry-After`.",
 }
 

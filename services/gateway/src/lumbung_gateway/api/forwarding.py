@@ -5,6 +5,10 @@ of declared length (most JSON) is read whole and sent as one body, because strea
 task group and a chunk loop per response (14 % of the gateway's CPU, py-spy, issue 13). Headers
 pass both ways as raw byte pairs, filtered by name: no header dict is built per request.
 
+A HEAD reaches the routes as its GET (`lumbung_shared.web.methods`) and goes on as a HEAD,
+signed as the GET the service runs it as, so the service sends no body; its `Content-Length`
+(the GET's) is passed back.
+
 Only idempotent methods are retried, and only when the request never reached the service
 (connect errors). Every "not now" is a fast 503 with `Retry-After`, never a long wait: a circuit
 breaker per service answers at once while that service is failing, a bound on requests in
@@ -27,6 +31,7 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from lumbung_shared.identity import IDENTITY_HEADER, Identity, sign_identity
 from lumbung_shared.observability import correlation_id
+from lumbung_shared.web.methods import HEAD_SCOPE_KEY
 from lumbung_shared.web.middleware import CORRELATION_HEADER
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException
@@ -164,7 +169,7 @@ def _headers_for_upstream(
         identity,
         request.app.state.internal_secret,
         audience=audience,
-        method=request.method,
+        method="GET" if request.method == "HEAD" else request.method,
         path=path,
     )
     headers[CORRELATION_HEADER] = correlation_id()
@@ -187,7 +192,8 @@ async def _outgoing(
         body = await read_bounded(request, limits.max_body_bytes)
         retry = request.method in IDEMPOTENT
     url = URL(upstream.base_url + target.path_and_query, encoded=True)
-    return _Outgoing(request.method, url, headers, body, retry)
+    method = "HEAD" if request.scope.get(HEAD_SCOPE_KEY) else request.method
+    return _Outgoing(method, url, headers, body, retry)
 
 
 async def _send(upstream: Upstream, outgoing: _Outgoing) -> aiohttp.ClientResponse:
@@ -241,7 +247,11 @@ async def _forward(upstream: Upstream, outgoing: _Outgoing, deadline: float | No
     else:
         breaker.record_success(time.monotonic())
     headers = [(k, v) for k, v in response.raw_headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
-    if _is_small(response):
+    if outgoing.method == "HEAD":  # no body came; the GET's length, if declared, goes back
+        response.release()
+        length = response.headers.get("content-length")
+        answer = Response(status_code=response.status, headers={"content-length": length or "0"})
+    elif _is_small(response):
         try:
             body = await response.read()  # as sent, encoded (the session does not decompress)
         except (aiohttp.ClientError, TimeoutError) as exc:  # the answer was cut short

@@ -1,33 +1,26 @@
 """The one door: authenticate the caller, throttle order placement, pass the request on.
 
-Every public path below `/v1` that a service owns (see `domain.upstreams`) is forwarded
-through `forwarding.pass_on`; the gateway's own routes (`/v1/auth`, `/v1/admin`) are matched
-before this catch-all. The services' paths with the catch-all's methods are taken earlier still,
-by `proxy_route.ProxyRoute`, which calls the same `forward` without FastAPI's dependency solving;
-what reaches this route is the rest (404 for a path nobody owns, 405 for another method).
+Every public path below `/v1` that a service owns (see `domain.upstreams`) is forwarded, with
+whatever method it came with, through `forwarding.pass_on` by `proxy_route.ProxyRoute`: the
+service knows its own routes, so its 405 (with `Allow`), its `OPTIONS` answer and its 404 reach
+the caller as it sent them. Paths no service owns are the gateway's own routes or a 404.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import Response
 from lumbung_shared.identity import Identity, Role
-from lumbung_shared.web.problems import status_problem
 
-from lumbung_gateway.api.auth import Caller
-from lumbung_gateway.api.deps import ClientIp, Edge, EdgeDep
+from lumbung_gateway.api.deps import Edge
 from lumbung_gateway.api.forwarding import Target, pass_on
 from lumbung_gateway.api.metrics import route_template
 from lumbung_gateway.domain.errors import UpstreamUnavailableError
 from lumbung_gateway.domain.rate_limit import LimitScope
-from lumbung_gateway.domain.upstreams import upstream_for
 from lumbung_gateway.usecases.throttle import Throttle
 
-router = APIRouter()
-
 REPLAYED_HEADER = "idempotent-replayed"
-PROXIED_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
-CATCH_ALL = "/v1/{path:path}"
+PROXY_PATH = "/v1/{path:path}"
 """The proxy's route template (also its metrics label for requests refused before routing)."""
 
 
@@ -58,28 +51,8 @@ def _refund_replay(throttle: Throttle, bucket: str | None, response: Response) -
         throttle.refund(LimitScope.ORDER_PLACEMENT, bucket)
 
 
-@router.api_route(
-    CATCH_ALL,
-    methods=sorted(PROXIED_METHODS),
-    include_in_schema=False,
-)
-async def proxy(
-    path: str,
-    request: Request,
-    *,
-    identity: Caller,
-    ip: ClientIp,
-    edge: EdgeDep,
-) -> Response:
-    """Forward an authenticated request to the service that owns its path."""
-    return await forward(request, edge, identity, ip)
-
-
-async def forward(request: Request, edge: Edge, identity: Identity, ip: str) -> Response:
-    """The catch-all's work, also called by `proxy_route.ProxyRoute` for the services' paths."""
-    name = upstream_for(request.url.path)
-    if name is None:
-        return status_problem(request, 404)
+async def forward(request: Request, edge: Edge, identity: Identity, ip: str, name: str) -> Response:
+    """Send `request` to the service `name` (which owns its path) as `identity`, throttled."""
     request.state.metrics_route = route_template(request.url.path)
     request.state.metrics_upstream = name
     throttle = edge.throttle

@@ -1,18 +1,20 @@
 """The services' paths served as one pure-ASGI route, matched first with one table lookup.
 
 Through FastAPI every proxied request paid for trying each of the gateway's routers in turn,
-solving the catch-all's dependency tree (edge, address, caller) with its per-request
+solving a catch-all route's dependency tree (edge, address, caller) with its per-request
 bookkeeping, and the request/response wrapper: served here, the gateway's CPU per proxied GET
 fell from ~2.0 to ~1.4 ms (bench section gateway, issue 13). Starlette's router takes any
-`BaseRoute`, so this one claims a request when `domain.upstreams` names the service owning its
-path and the catch-all would take its method, then resolves the same collaborators by hand and
-calls the same `proxy.forward`: the same authentication, throttling, limits and answers.
-Errors propagate as from any route, so the app's exception handlers render the same
-problem+json answers.
+`BaseRoute`, so this one claims a request, whatever its method, when `domain.upstreams` names
+the service owning its path, resolves the collaborators by hand and calls `proxy.forward`.
+Every method goes on because the service, not the gateway, knows which ones its path takes:
+its 405 with `Allow` and its 204 to `OPTIONS` pass back as sent. (A HEAD arrives here as its
+GET, see `lumbung_shared.web.methods`, and is sent on as a HEAD by `forwarding`.) Errors
+propagate as from any route, so the app's exception handlers render the same problem+json.
 
-Whatever it does not claim (another method, a path no service owns) goes on to the gateway's
-own routes and the FastAPI catch-all as before. Being first is safe only while no gateway route
-lies under a service's path; `include_routes` checks that when the app is built.
+What it does not claim (a path no service owns) goes on to the gateway's own routes; a path
+nobody has is Starlette's 404 and another method on a gateway route its 405, both rendered with
+the path's real `Allow` by the shared problem handlers. Being first is safe only while no
+gateway route lies under a service's path; `include_routes` checks that when the app is built.
 """
 
 from __future__ import annotations
@@ -27,38 +29,42 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
 
-from lumbung_gateway.api import proxy
 from lumbung_gateway.api.auth import authenticate
 from lumbung_gateway.api.deps import Edge, client_ip
-from lumbung_gateway.api.proxy import CATCH_ALL, PROXIED_METHODS, forward
+from lumbung_gateway.api.proxy import PROXY_PATH, forward
 from lumbung_gateway.domain.upstreams import ROUTES, upstream_for
 
+PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+"""The methods `claims_no_gateway_route` tries a gateway route with."""
+
 _NO_MATCH: tuple[Match, Scope] = (Match.NONE, {})
-_CLAIMED: tuple[Match, Scope] = (Match.FULL, {})
+UPSTREAM_SCOPE_KEY = "lumbung.upstream"
+"""The name of the service `ProxyRoute.matches` found, for `handle` (the router copies it)."""
 
 
 class ProxyRoute(BaseRoute):
-    """Claims `PROXIED_METHODS` on every path a service owns; forwards them like the catch-all."""
+    """Claims every method on every path a service owns, and forwards it to that service."""
 
-    path = CATCH_ALL
+    path = PROXY_PATH
     """Read by the metrics middleware for requests refused before the upstream is known."""
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        """FULL for a service's path and a proxied method, else NONE (the router goes on)."""
-        if scope["type"] != "http" or scope["method"] not in PROXIED_METHODS:
+        """FULL for a service's path, else NONE (the router goes on)."""
+        if scope["type"] != "http":
             return _NO_MATCH
         # The full path, as `forward` reads it (`request.url.path`): claimed iff it is forwarded.
-        return _CLAIMED if upstream_for(scope["path"]) is not None else _NO_MATCH
+        name = upstream_for(scope["path"])
+        return _NO_MATCH if name is None else (Match.FULL, {UPSTREAM_SCOPE_KEY: name})
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Resolve what the catch-all's dependencies would, in their order, and forward."""
+        """Resolve the edge, the client's address and the caller, in that order, and forward."""
         request = Request(scope, receive)
         edge = scope["state"][SERVICE_STATE].edge
         if not isinstance(edge, Edge):
             raise TypeError(f"service state 'edge' is {type(edge).__name__}, not Edge")
         ip = await client_ip(request, edge)
         identity = await authenticate(request, edge, ip)
-        response = await forward(request, edge, identity, ip)
+        response = await forward(request, edge, identity, ip, scope[UPSTREAM_SCOPE_KEY])
         await response(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
@@ -67,25 +73,24 @@ class ProxyRoute(BaseRoute):
 
 
 def include_routes(app: FastAPI, own: Sequence[APIRouter]) -> None:
-    """The gateway's `own` routers in order, `ProxyRoute` before them, the catch-all after."""
+    """The gateway's `own` routers in order, `ProxyRoute` before them."""
     claims_no_gateway_route([route for router in own for route in router.routes])
     for router in own:
         app.include_router(router)
     app.router.routes.insert(0, ProxyRoute())
-    app.include_router(proxy.router)
 
 
 def claims_no_gateway_route(routes: Iterable[BaseRoute]) -> None:
     """Refuse to build an app where `ProxyRoute`, matched first, would hide a gateway route.
 
     A route's path is checked, and the route is tried on each service's path and one path
-    below it with every proxied method, so a template such as `/v1/{anything}` is caught too.
+    below it with every method, so a template such as `/v1/{anything}` is caught too.
     """
     probes = [
         {"type": "http", "method": method, "path": path, "root_path": ""}
         for prefix, _ in ROUTES
         for path in (prefix, prefix + "/probe")
-        for method in sorted(PROXIED_METHODS)
+        for method in PROBED_METHODS
     ]
     for route in routes:
         path = str(getattr(route, "path", ""))

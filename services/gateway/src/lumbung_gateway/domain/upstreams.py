@@ -1,7 +1,9 @@
 """Which service answers which public path: the gateway's routing table.
 
 Pure, so the proxy, the merged API description and the tests read one table. Paths match whole
-segments only, so `/v1/ordersx` belongs to nobody.
+segments only, so `/v1/ordersx` belongs to nobody, and the longest matching prefix wins: the
+catalogue is the listings service's (commodities, units, regions) except its vessel classes,
+which are the sea-safety rules of weather_alerts.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from lumbung_shared.errors import NotFoundError
 SERVICES: tuple[str, ...] = ("listings", "orders", "weather_alerts")
 
 ROUTES: tuple[tuple[str, str], ...] = (
+    ("/v1/catalogue/vessel-classes", "weather_alerts"),
+    ("/v1/catalogue", "listings"),
     ("/v1/listings", "listings"),
     ("/v1/prices", "listings"),
     ("/v1/orders", "orders"),
@@ -22,9 +26,12 @@ ROUTES: tuple[tuple[str, str], ...] = (
 )
 
 
+_LONGEST_FIRST = sorted(ROUTES, key=lambda route: len(route[0]), reverse=True)
+
+
 def upstream_for(path: str) -> str | None:
-    """The service that owns `path`, matching whole path segments only."""
-    for prefix, name in ROUTES:
+    """The service that owns `path`: the longest prefix it matches in whole path segments."""
+    for prefix, name in _LONGEST_FIRST:
         if path == prefix or path.startswith(prefix + "/"):
             return name
     return None
