@@ -34,6 +34,7 @@ class Actor(StrEnum):
 
 
 _PEOPLE = frozenset({Actor.SELLER, Actor.ADMIN})
+_ACTOR_ID = {Actor.SELLER: "penjual", Actor.ADMIN: "admin", Actor.SYSTEM: "sistem"}
 
 TRANSITIONS: Mapping[tuple[Status, Status], frozenset[Actor]] = MappingProxyType(
     {
@@ -82,7 +83,10 @@ def transition(current: Status, target: Status, actor: Actor) -> Status:
     if actor not in who:
         raise ForbiddenError(
             Message(
-                id=f"Peran {actor} tidak boleh mengubah status menjadi '{_STATUS_ID[target]}'.",
+                id=(
+                    f"Peran {_ACTOR_ID[actor]} tidak boleh mengubah status menjadi "
+                    f"'{_STATUS_ID[target]}'."
+                ),
                 en=f"A {actor} may not change the status to '{target}'.",
             )
         )
