@@ -1,4 +1,5 @@
-"""Every service describes its events (AsyncAPI) and refuses callers the gateway did not sign."""
+"""Every service describes its events (AsyncAPI; validated in test_contract_documents) and
+refuses callers the gateway did not sign."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ KAFKA_SERVICES = ("listings", "orders", "weather_alerts")
 
 class TestAsyncApi:
     @pytest.mark.parametrize("service", KAFKA_SERVICES)
-    async def test_each_service_serves_an_asyncapi_3_document(
+    async def test_each_service_serves_an_asyncapi_3_1_document(
         self, stack: Stack, service: str
     ) -> None:
         async with httpx.AsyncClient(base_url=stack.url(service)) as client:
             document = (await client.get("/asyncapi.json")).json()
-        assert document["asyncapi"] == "3.0.0"
+        assert document["asyncapi"] == "3.1.0"
         assert "lumbung.listing.events" in {c["address"] for c in document["channels"].values()}
         assert "listing_created" in document["components"]["messages"]
 

@@ -1,4 +1,4 @@
-"""The AsyncAPI 3.0 description of Lumbung's events, generated from the one event registry.
+"""The AsyncAPI 3.1 description of Lumbung's events, generated from the one event registry.
 
 Channels are the topics, messages are the event types (envelope + payload schema from the
 pydantic models), and a service's document adds the operations it sends and receives. Served at
@@ -15,6 +15,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from lumbung_shared.events import EVENT_TYPES, Envelope, Topic
+from lumbung_shared.kafka import EVENT_CONTENT_TYPE
+
+ASYNCAPI_VERSION = "3.1.0"
 
 
 def _message_name(event_type: str) -> str:
@@ -40,10 +43,14 @@ def _messages() -> dict[str, Any]:
             "name": event_type,
             "title": event_type,
             "summary": (cls.__doc__ or "").strip().splitlines()[0],
-            "contentType": "application/json",
+            "contentType": EVENT_CONTENT_TYPE,
             "headers": {
                 "type": "object",
+                "description": "Kafka record headers set by the outbox relay (consumers may "
+                "route on `event-type` without decoding the value).",
+                "required": ["content-type", "event-type", "event-id"],
                 "properties": {
+                    "content-type": {"type": "string", "const": EVENT_CONTENT_TYPE},
                     "event-type": {"type": "string", "const": event_type},
                     "event-id": {"type": "string", "format": "uuid"},
                 },
@@ -101,7 +108,7 @@ def build_asyncapi(
 ) -> dict[str, Any]:
     """The AsyncAPI document, optionally with one service's operations."""
     return {
-        "asyncapi": "3.0.0",
+        "asyncapi": ASYNCAPI_VERSION,
         "info": {
             "title": f"Lumbung events ({service})",
             "version": "1.0.0",
@@ -109,7 +116,7 @@ def build_asyncapi(
             "(event_id, type, version, occurred_at, producer, correlation_id, key, payload); "
             "delivery is at least once, so consumers de-duplicate by event_id.",
         },
-        "defaultContentType": "application/json",
+        "defaultContentType": EVENT_CONTENT_TYPE,
         "servers": {
             "kafka": {"host": "kafka:9092", "protocol": "kafka", "description": "Apache Kafka"}
         },

@@ -12,6 +12,8 @@ from lumbung_shared.identity import IDENTITY_HEADER, Role, verify_identity
 from tests.gateway.fake_upstreams import FakeGateway, fake_gateway, refuse_connection
 
 UPSTREAM = "/v1/admin/dead-letters"
+LETTER = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+"""A dead letter's id as the services make them (32 hex digits); the gateway declares the same."""
 
 
 def _signed_for(gateway: FakeGateway, request: httpx.Request, service: str) -> Role:
@@ -63,16 +65,16 @@ class TestAdminReachesTheNamedService:
         async with fake_gateway() as gateway:
             admin = gateway.bearer("admin")
             one = await gateway.client.get(
-                "/v1/admin/dead-letters/weather_alerts/dl-42", headers=admin
+                f"/v1/admin/dead-letters/weather_alerts/{LETTER}", headers=admin
             )
             replay = await gateway.client.post(
-                "/v1/admin/dead-letters/weather_alerts/dl-42/replay", headers=admin
+                f"/v1/admin/dead-letters/weather_alerts/{LETTER}/replay", headers=admin
             )
 
             assert (one.status_code, replay.status_code) == (200, 200)
             first, second = gateway.services["weather_alerts"].received
-            assert (first.method, first.url.path) == ("GET", f"{UPSTREAM}/dl-42")
-            assert (second.method, second.url.path) == ("POST", f"{UPSTREAM}/dl-42/replay")
+            assert (first.method, first.url.path) == ("GET", f"{UPSTREAM}/{LETTER}")
+            assert (second.method, second.url.path) == ("POST", f"{UPSTREAM}/{LETTER}/replay")
             assert _signed_for(gateway, second, "weather_alerts") is Role.ADMIN
 
     async def test_the_service_answer_passes_through(self) -> None:
@@ -85,7 +87,7 @@ class TestAdminReachesTheNamedService:
 
         async with fake_gateway({"orders": missing}) as gateway:
             response = await gateway.client.get(
-                "/v1/admin/dead-letters/orders/gone", headers=gateway.bearer("admin")
+                f"/v1/admin/dead-letters/orders/{LETTER}", headers=gateway.bearer("admin")
             )
 
             assert response.status_code == 404
@@ -108,7 +110,7 @@ class TestOnlyAdminsAndKnownServices:
     async def test_a_buyer_is_forbidden_and_nobody_anonymous_gets_in(self) -> None:
         async with fake_gateway() as gateway:
             buyer = await gateway.client.post(
-                "/v1/admin/dead-letters/orders/dl-1/replay", headers=gateway.bearer("buyer")
+                f"/v1/admin/dead-letters/orders/{LETTER}/replay", headers=gateway.bearer("buyer")
             )
             anonymous = await gateway.client.get("/v1/admin/dead-letters/orders")
 

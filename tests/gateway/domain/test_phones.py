@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from lumbung_gateway.domain.phones import normalise_phone
+from lumbung_gateway.domain.phones import PHONE_PATTERN, normalise_phone
 from lumbung_shared.errors import DomainError
 
 CANONICAL = "+6281234567890"
@@ -82,3 +84,57 @@ class TestNormalisationIsStable:
         once = normalise_phone(local)
         assert normalise_phone(once) == once
         assert once == "+62" + local[1:]
+
+
+class TestThePublishedPattern:
+    """`PHONE_PATTERN` (the API schema's) accepts exactly what `normalise_phone` accepts."""
+
+    @given(st.text(alphabet="0123456789+-. ()\t\u00a0x", max_size=20))
+    @settings(max_examples=500, deadline=None)
+    def test_pattern_and_normaliser_agree_on_any_text(self, raw: str) -> None:
+        self._agree("62" + raw if raw[:1].isdigit() else raw)
+
+    @given(st.data())
+    @settings(max_examples=300, deadline=None)
+    def test_pattern_and_normaliser_agree_on_spellings_of_mobiles(
+        self, data: st.DataObject
+    ) -> None:
+        parts = [
+            data.draw(st.sampled_from(["", "+62", "62", "+6", "6"])),
+            data.draw(st.sampled_from(["", "0"])),
+            "8",
+            data.draw(st.sampled_from("0123456789")),
+            data.draw(st.text("0123456789", min_size=5, max_size=12)),
+        ]
+        separated = [
+            char + data.draw(st.sampled_from(["", "", " ", "-", ".", "(", ")"]))
+            for char in "".join(parts)
+        ]
+        self._agree("".join(separated)[:32])
+
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            "0812-3456-7890",
+            "+62 812 3456 7890",
+            "+62 0812 3456 7890",
+            "(0812) 3456.7890",
+            "\u00a00812 3456 7890\t",
+            "+0812 3456 7890",
+            "+1 812 3456 7890",
+            "021-5551234",
+            "0812-3456-78901234",
+            "08123456789+",
+        ],
+    )
+    def test_pattern_and_normaliser_agree_on_spellings(self, raw: str) -> None:
+        self._agree(raw)
+
+    @staticmethod
+    def _agree(raw: str) -> None:
+        try:
+            normalise_phone(raw)
+            accepted = True
+        except DomainError:
+            accepted = False
+        assert bool(re.fullmatch(PHONE_PATTERN, raw)) is accepted, raw

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from devstack.stack import Stack
 
-from tests.gateway.helpers import PASSWORD, new_phone
+from tests.gateway.helpers import PASSWORD, new_phone, register
 from tests.support.clients import bearer
 from tests.support.mongo import database
 
@@ -92,9 +92,17 @@ class TestApiKeys:
     async def test_keys_are_only_for_agency_accounts(
         self, stack: Stack, gateway: httpx.AsyncClient
     ) -> None:
-        response = await _issue(gateway, bearer(stack, "admin"), "no-such-account", ["21"])
+        farmer = await register(gateway, role="farmer", region="21.71")
+        response = await _issue(gateway, bearer(stack, "admin"), farmer["id"], ["21"])
         assert response.status_code == 422
         assert response.json()["type"].endswith("/not-an-agency")
+
+    async def test_a_key_for_an_account_that_does_not_exist_is_404(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        response = await _issue(gateway, bearer(stack, "admin"), "f" * 32, ["21"])
+        assert response.status_code == 404
+        assert response.json()["type"].endswith("/not-found")
 
     @pytest.mark.parametrize(
         "key", ["lmb_000000000000_" + "A" * 43, "not-a-key", "lmb_short", "x" * 5000]

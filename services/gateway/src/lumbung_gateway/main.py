@@ -1,10 +1,9 @@
 """Wiring of the gateway: settings, its accounts store, upstream clients, routes.
 
-Routes are matched in order: the services' paths (`ProxyRoute`, one table lookup), health and
-documentation, the gateway's own `/v1/auth` and `/v1/admin` routes, then the catch-all proxy
-for the rest of `/v1`. The lifespan builds one typed
-`GatewayState` and keeps it as `request.state.service`; each route takes exactly the
-collaborators it needs from it through the aliases in `api.deps`.
+Routes are matched in order: the services' paths (`ProxyRoute`, one table lookup, every
+method), then health and documentation and the gateway's own `/v1/auth` and `/v1/admin`
+routes. The lifespan builds one typed `GatewayState` and keeps it as `request.state.service`;
+each route takes exactly the collaborators it needs from it through the aliases in `api.deps`.
 """
 
 from __future__ import annotations
@@ -24,10 +23,12 @@ from lumbung_shared.observability import configure_logging
 from lumbung_shared.service import SERVICE_STATE, retry_until_up
 from lumbung_shared.settings import load_settings
 from lumbung_shared.web.guards import install_guards
+from lumbung_shared.web.methods import HeadAsGetMiddleware
 from lumbung_shared.web.middleware import CorrelationMiddleware
+from lumbung_shared.web.problem_schema import problem_components
 from pymongo import AsyncMongoClient
 
-from lumbung_gateway.api import accounts, admin, dead_letters, health, openapi
+from lumbung_gateway.api import accounts, admin, dead_letters, docs, health, openapi
 from lumbung_gateway.api.bodies import BodyLimits
 from lumbung_gateway.api.deps import Edge
 from lumbung_gateway.api.metrics import GatewayMetrics, MetricsMiddleware
@@ -111,7 +112,12 @@ def _state(
         throttle=edge.throttle,
         metrics=metrics,
         readiness=Readiness(checks, upstream_checks),
-        api_description=ApiDescription(upstreams, settings.openapi_cache_seconds),
+        api_description=ApiDescription(
+            upstreams,
+            settings.openapi_cache_seconds,
+            public_url=settings.public_base_url,
+            shared_schemas=problem_components(),
+        ),
         edge=edge,
     )
 
@@ -171,6 +177,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
     )
-    own = (health, openapi, accounts, admin, dead_letters)
+    app.add_middleware(HeadAsGetMiddleware)  # outermost: HEAD is its GET without the body
+    own = (health, openapi, docs, accounts, admin, dead_letters)
     include_routes(app, [module.router for module in own])
     return app

@@ -78,6 +78,12 @@ class GatewaySettings(BaseSettings):
         title="How long /readyz waits for a service's health (reported, never a reason to be "
         "unready); keep it below the readiness probe's timeout",
     )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        pattern=r"^https?://[^/?#\s]+$",
+        title="Where callers reach this gateway (scheme and host, no path): the OpenAPI "
+        "document's `servers` entry and the docs pages' Try it out",
+    )
     openapi_cache_seconds: float = Field(
         default=60.0, ge=0, title="How long a merged OpenAPI document is served from memory"
     )

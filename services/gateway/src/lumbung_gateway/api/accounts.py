@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 from lumbung_shared.web.guards import NO_STORE
+from lumbung_shared.web.responses import problem_responses
 
 from lumbung_gateway.api.auth import SignedIn
 from lumbung_gateway.api.deps import AccountsDep, ClientIp, SessionsDep, ThrottleDep
@@ -22,7 +23,12 @@ from lumbung_gateway.usecases.accounts import NewAccount
 router = APIRouter(prefix="/v1/auth", tags=["accounts"])
 
 
-@router.post("/register", status_code=201, response_model=AccountView)
+@router.post(
+    "/register",
+    status_code=201,
+    response_model=AccountView,
+    responses=problem_responses(400, 409, 422, 429),
+)
 async def register(
     body: RegisterRequest, accounts: AccountsDep, throttle: ThrottleDep, ip: ClientIp
 ) -> AccountView:
@@ -34,7 +40,12 @@ async def register(
     return AccountView.of(await accounts.register(new))
 
 
-@router.post("/login", response_model=TokenView, dependencies=[NO_STORE])
+@router.post(
+    "/login",
+    response_model=TokenView,
+    dependencies=[NO_STORE],
+    responses=problem_responses(400, 401, 422, 429),
+)
 async def login(
     body: LoginRequest, sessions: SessionsDep, throttle: ThrottleDep, ip: ClientIp
 ) -> TokenView:
@@ -44,7 +55,12 @@ async def login(
     return TokenView.of(await sessions.login(body.phone, body.password))
 
 
-@router.post("/refresh", response_model=TokenView, dependencies=[NO_STORE])
+@router.post(
+    "/refresh",
+    response_model=TokenView,
+    dependencies=[NO_STORE],
+    responses=problem_responses(400, 401, 422, 429),
+)
 async def refresh(
     body: RefreshRequest, sessions: SessionsDep, throttle: ThrottleDep, ip: ClientIp
 ) -> TokenView:
@@ -53,7 +69,12 @@ async def refresh(
     return TokenView.of(await sessions.refresh(body.refresh_token))
 
 
-@router.post("/logout", status_code=204, response_class=Response)
+@router.post(
+    "/logout",
+    status_code=204,
+    response_class=Response,
+    responses=problem_responses(400, 422, 429),
+)
 async def logout(
     body: RefreshRequest, sessions: SessionsDep, throttle: ThrottleDep, ip: ClientIp
 ) -> Response:
@@ -63,7 +84,7 @@ async def logout(
     return Response(status_code=204)
 
 
-@router.get("/me", response_model=AccountView)
+@router.get("/me", response_model=AccountView, responses=problem_responses(404))
 async def me(caller: SignedIn, accounts: AccountsDep) -> AccountView:
     """The signed-in account."""
     return AccountView.of(await accounts.get(caller.subject))

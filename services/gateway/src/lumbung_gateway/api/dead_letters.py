@@ -15,6 +15,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from lumbung_shared.identity import Identity
+from lumbung_shared.web.dead_letters import DeadLetterPage, DeadLetterView
+from lumbung_shared.web.responses import problem_responses
 
 from lumbung_gateway.api.auth import Admin
 from lumbung_gateway.api.bodies import BodyLimits
@@ -22,15 +24,18 @@ from lumbung_gateway.api.deps import EdgeDep
 from lumbung_gateway.api.forwarding import Target, pass_on
 from lumbung_gateway.api.metrics import GatewayMetrics
 from lumbung_gateway.api.upstreams import Upstream
-from lumbung_gateway.domain.upstreams import known_service
+from lumbung_gateway.domain.upstreams import SERVICES, known_service
 
 router = APIRouter(prefix="/v1/admin/dead-letters", tags=["admin"])
 
 UPSTREAM_PATH = "/v1/admin/dead-letters"
 MAX_PAGE = 100
 
-ServiceName = Annotated[str, Path(max_length=32, description="listings, orders or weather_alerts")]
-DeadLetterId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
+ServiceName = Annotated[str, Path(max_length=32, json_schema_extra={"enum": list(SERVICES)})]
+DeadLetterId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+"""As the services define it (`lumbung_shared.web.dead_letters`)."""
+ANSWERS = (404, 422, 503)
+"""404 for an unknown service or letter, 503 when the service is away; the rest its own."""
 
 
 Params = dict[str, str | int | None]
@@ -78,25 +83,33 @@ async def _door(
 Door = Annotated[_Door, Depends(_door)]
 
 
-@router.get("/{service}")
+@router.get("/{service}", response_model=DeadLetterPage, responses=problem_responses(*ANSWERS))
 async def list_dead_letters(
     door: Door,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
-    consumer_group: Annotated[str | None, Query(max_length=120, pattern=r"^[a-z0-9_.-]+$")] = None,
+    consumer_group: Annotated[str | None, Query(pattern=r"^[a-z0-9_.-]{1,120}$")] = None,
 ) -> Response:
     """A page of a service's dead letters (admin only)."""
     query = {"cursor": cursor, "limit": limit, "consumer_group": consumer_group}
     return await door.pass_on(UPSTREAM_PATH, query)
 
 
-@router.get("/{service}/{dead_letter_id}")
+@router.get(
+    "/{service}/{dead_letter_id}",
+    response_model=DeadLetterView,
+    responses=problem_responses(*ANSWERS),
+)
 async def get_dead_letter(dead_letter_id: DeadLetterId, door: Door) -> Response:
     """One dead letter of a service: the record, where it came from and why it failed."""
     return await door.pass_on(f"{UPSTREAM_PATH}/{dead_letter_id}")
 
 
-@router.post("/{service}/{dead_letter_id}/replay")
+@router.post(
+    "/{service}/{dead_letter_id}/replay",
+    response_model=DeadLetterView,
+    responses=problem_responses(409, *ANSWERS),
+)
 async def replay_dead_letter(dead_letter_id: DeadLetterId, door: Door) -> Response:
     """Send a dead letter back to its topic once; its consumer handles it idempotently."""
     return await door.pass_on(f"{UPSTREAM_PATH}/{dead_letter_id}/replay")

@@ -4,9 +4,13 @@ Prometheus text format."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from lumbung_shared.web.problems import status_problem
+from lumbung_shared.web.responses import problem_responses
+from pydantic import BaseModel, Field
 
 from lumbung_gateway.api.deps import MetricsDep, ReadinessDep
 from lumbung_gateway.api.metrics import CONTENT_TYPE
@@ -14,13 +18,29 @@ from lumbung_gateway.api.metrics import CONTENT_TYPE
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
-async def healthz() -> dict[str, str]:
+class LivenessView(BaseModel):
+    """The process answers."""
+
+    status: Literal["ok"] = "ok"
+
+
+class ReadinessView(BaseModel):
+    """Ready: the gateway's own checks pass; each service is reported, never a reason."""
+
+    status: Literal["ready"] = "ready"
+    checks: list[str] = Field(examples=[["mongo"]])
+    upstreams: dict[str, Literal["up", "down"]] = Field(
+        examples=[{"listings": "up", "orders": "up", "weather_alerts": "down"}]
+    )
+
+
+@router.get("/healthz", response_model=LivenessView)
+async def healthz() -> LivenessView:
     """Liveness: the process answers."""
-    return {"status": "ok"}
+    return LivenessView()
 
 
-@router.get("/readyz")
+@router.get("/readyz", response_model=ReadinessView, responses=problem_responses(503))
 async def readyz(request: Request, readiness: ReadinessDep) -> JSONResponse:
     """Readiness: the accounts store answers; each service is reported `up` or `down`."""
     report = await readiness.report()

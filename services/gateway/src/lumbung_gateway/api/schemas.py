@@ -3,27 +3,87 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal, cast
 
 from lumbung_shared.text import SafeLine
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
 from lumbung_gateway.domain.accounts import Account
 from lumbung_gateway.domain.api_keys import StoredApiKey
+from lumbung_gateway.domain.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from lumbung_gateway.domain.phones import PHONE_PATTERN
 from lumbung_gateway.domain.regions import REGION_PATTERN
 from lumbung_gateway.usecases.sessions import Session
 
-Phone = Field(min_length=1, max_length=32, examples=["0812-3456-7890"])
-Password = Field(min_length=1, max_length=128)
-DisplayName = Field(min_length=1, max_length=80, pattern=r"\S")
+Phone = Field(
+    min_length=1,
+    max_length=32,
+    examples=["0812-3456-7890"],
+    # Documented, not enforced here: `normalise_phone` refuses with its own `invalid-phone`.
+    json_schema_extra={"pattern": PHONE_PATTERN},
+)
+Password = Field(min_length=1, max_length=128, examples=["kebun-bawang-merah-2024"])
+NewPassword = Field(
+    min_length=MIN_PASSWORD_LENGTH,
+    max_length=MAX_PASSWORD_LENGTH,
+    examples=["kebun-bawang-merah-2024"],
+    description="Not all digits, not guessable from the phone number or name (422 otherwise).",
+    json_schema_extra={"format": "password"},
+)
+SAFE_TEXT: JsonDict = {"format": "safe-text"}
+"""`lumbung_shared.text.SafeLine`'s rule (no control, bidi or invisible characters), by name."""
+DisplayName = Field(
+    min_length=1,
+    max_length=80,
+    pattern=r"\S",
+    examples=["Siti Rahayu"],
+    json_schema_extra=SAFE_TEXT,
+)
 Region = Field(pattern=REGION_PATTERN, examples=["63.08"])
+RegionCode = Annotated[str, Field(pattern=REGION_PATTERN, examples=["63.08"])]
+ScopeCode = Annotated[str, Field(pattern=r"^[0-9]{2}(\.[0-9]{2})?$", examples=["33.74"])]
+"""A province (`33`) or regency/city (`33.74`): the depth an API key is scoped to."""
+AccountRole = Literal["farmer", "fisher", "buyer", "agency", "admin"]
+ACCOUNT_EXAMPLE: JsonDict = {
+    "id": "5f0c6d3b9a2e4f1c8b7a6d5e4f3c2b1a",
+    "phone": "+6281234567890",
+    "display_name": "Siti Rahayu",
+    "role": "farmer",
+    "regions": ["63.08"],
+    "created_at": "2026-03-01T08:00:00Z",
+}
+KEY_EXAMPLE: JsonDict = {
+    "id": "0d9c8b7a6f5e4d3c2b1a0f9e8d7c6b5a",
+    "prefix": "8f3a2c4b1d09",
+    "account_id": "5f0c6d3b9a2e4f1c8b7a6d5e4f3c2b1a",
+    "name": "BPBD Kalimantan Selatan feed",
+    "regions": ["63"],
+    "created_at": "2026-03-01T08:00:00Z",
+    "revoked_at": None,
+    "last_used_at": None,
+}
+
+
+def _examples(*examples: JsonDict) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": list(examples)})
 
 
 class RegisterRequest(BaseModel):
     """Public sign-up: farmers, fishers and buyers."""
 
+    model_config = _examples(
+        {
+            "phone": "0812-3456-7890",
+            "password": "kebun-bawang-merah-2024",
+            "display_name": "Siti Rahayu",
+            "role": "farmer",
+            "home_region": "63.08",
+        }
+    )
+
     phone: str = Phone
-    password: str = Password
+    password: str = NewPassword
     display_name: SafeLine = DisplayName
     role: Literal["farmer", "fisher", "buyer"]
     home_region: str = Region
@@ -32,15 +92,27 @@ class RegisterRequest(BaseModel):
 class AdminAccountRequest(BaseModel):
     """An account created by an admin, of any role (agency and admin only this way)."""
 
+    model_config = _examples(
+        {
+            "phone": "0813-5000-1234",
+            "password": "dinas-perikanan-kalsel",
+            "display_name": "Dinas Perikanan Kalimantan Selatan",
+            "role": "agency",
+            "regions": ["63"],
+        }
+    )
+
     phone: str = Phone
-    password: str = Password
+    password: str = NewPassword
     display_name: SafeLine = DisplayName
-    role: Literal["farmer", "fisher", "buyer", "agency", "admin"]
-    regions: list[str] = Field(min_length=1, max_length=64)
+    role: AccountRole
+    regions: list[RegionCode] = Field(min_length=1, max_length=64)
 
 
 class LoginRequest(BaseModel):
     """Phone number (any common spelling) and password."""
+
+    model_config = _examples({"phone": "0812-3456-7890", "password": "kebun-bawang-merah-2024"})
 
     phone: str = Phone
     password: str = Password
@@ -49,16 +121,20 @@ class LoginRequest(BaseModel):
 class RefreshRequest(BaseModel):
     """A refresh token from the last sign-in or refresh."""
 
+    model_config = _examples({"refresh_token": "q2-Xb9kP0sYlq4Wc7VnA1eZ8uJ5mRtDhG3fK6sL9wQ"})
+
     refresh_token: str = Field(min_length=1, max_length=256)
 
 
 class AccountView(BaseModel):
     """An account as its owner and admins see it (never the password hash)."""
 
+    model_config = _examples(ACCOUNT_EXAMPLE)
+
     id: str
-    phone: str
+    phone: str = Field(description="E.164, e.g. `+6281234567890`.")
     display_name: str
-    role: str
+    role: AccountRole
     regions: list[str]
     created_at: datetime
 
@@ -69,7 +145,7 @@ class AccountView(BaseModel):
             id=account.id,
             phone=account.phone,
             display_name=account.display_name,
-            role=account.role.value,
+            role=cast(AccountRole, account.role.value),
             regions=list(account.regions),
             created_at=account.created_at,
         )
@@ -78,9 +154,19 @@ class AccountView(BaseModel):
 class TokenView(BaseModel):
     """A new session: send `access_token` as Bearer; keep `refresh_token` secret."""
 
+    model_config = _examples(
+        {
+            "access_token": "eyJhbGciOiJIUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiI1ZjBj...",
+            "token_type": "Bearer",
+            "expires_in": 900,
+            "refresh_token": "q2-Xb9kP0sYlq4Wc7VnA1eZ8uJ5mRtDhG3fK6sL9wQ",
+            "account": ACCOUNT_EXAMPLE,
+        }
+    )
+
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105  (OAuth token type, not a secret)
-    expires_in: int
+    expires_in: int = Field(description="Seconds the access token is valid for.")
     refresh_token: str
     account: AccountView
 
@@ -98,13 +184,23 @@ class TokenView(BaseModel):
 class ApiKeyRequest(BaseModel):
     """A key for an agency account, scoped to provinces (`33`) or regencies (`33.74`)."""
 
+    model_config = _examples(
+        {
+            "account_id": "5f0c6d3b9a2e4f1c8b7a6d5e4f3c2b1a",
+            "name": "BPBD Kalimantan Selatan feed",
+            "regions": ["63"],
+        }
+    )
+
     account_id: str = Field(min_length=1, max_length=64)
-    name: SafeLine = Field(min_length=1, max_length=80, pattern=r"\S")
-    regions: list[str] = Field(min_length=1, max_length=64)
+    name: SafeLine = Field(min_length=1, max_length=80, pattern=r"\S", json_schema_extra=SAFE_TEXT)
+    regions: list[ScopeCode] = Field(min_length=1, max_length=64)
 
 
 class ApiKeyView(BaseModel):
     """A key without its secret."""
+
+    model_config = _examples(KEY_EXAMPLE)
 
     id: str
     prefix: str
@@ -133,4 +229,8 @@ class ApiKeyView(BaseModel):
 class IssuedApiKeyView(ApiKeyView):
     """A new key: `key` is shown this once and cannot be retrieved again."""
 
-    key: str
+    model_config = _examples(
+        {**KEY_EXAMPLE, "key": "lmb_8f3a2c4b1d09_Zx81sLk0QaP3rT6uVw9yB2cE5fHj7Kq4Lm0Np3Rs6Tv"}
+    )
+
+    key: str = Field(description="Send as `X-API-Key`; only its hash is stored.")

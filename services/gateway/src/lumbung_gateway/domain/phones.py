@@ -35,6 +35,11 @@ _SEPARATORS = re.compile(r"[\s\-.()]")
 _DIGITS = re.compile(r"[0-9]+")
 _MOBILE_NATIONAL = re.compile(r"8[1235789][0-9]{7,10}")
 
+_S = r"[\s\-.()]*"
+PHONE_PATTERN = rf"^{_S}((\+{_S})?6{_S}2{_S})?(0{_S})?8{_S}[1235789]{_S}([0-9]{_S}){{7,10}}$"
+"""What `normalise_phone` accepts, as one regular expression for the API's schema: the
+separators anywhere, then an optional "+62"/"62", an optional trunk "0", the mobile number."""
+
 _INVALID_PHONE = Message(
     id="Nomor HP tidak valid. Gunakan nomor seluler Indonesia, misalnya 0812-3456-7890.",
     en="Invalid phone number. Use an Indonesian mobile number, for example 0812-3456-7890.",

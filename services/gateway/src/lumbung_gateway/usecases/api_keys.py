@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from lumbung_shared.errors import Message
 from lumbung_shared.identity import Identity
 
+from lumbung_gateway.domain.accounts import AccountNotFoundError
 from lumbung_gateway.domain.api_keys import (
     ApiKeyScope,
     StoredApiKey,
@@ -53,9 +54,12 @@ class ApiKeys:
         self._touched: dict[str, float] = {}
 
     async def issue(self, account_id: str, name: str, regions: list[str]) -> IssuedApiKey:
-        """A key for an agency account, scoped to provinces/regencies (422 otherwise)."""
+        """A key for an agency account (404 if there is none), scoped to provinces/regencies
+        (422 for another role or scope)."""
         account = await self._accounts.by_id(account_id)
-        if account is None or account.role is not Role.AGENCY:
+        if account is None:
+            raise AccountNotFoundError
+        if account.role is not Role.AGENCY:
             raise InvalidInputError("not-an-agency", _NOT_AGENCY)
         scope = ApiKeyScope.of(regions)
         plain, prefix, key_hash = new_api_key()
