@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from lumbung_gateway.usecases.edge_answers import ANYONE, SIGNED_IN, declare_edge
-from lumbung_gateway.usecases.merge_documents import as_openapi_3_1, prune_components
+from lumbung_gateway.usecases.merge_documents import prune_components
+from lumbung_shared.web.openapi31 import as_openapi_3_1
 
 PROBLEM_REF = "#/components/schemas/Problem"
 

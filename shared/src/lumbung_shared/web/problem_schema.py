@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
 from lumbung_shared.web.field_errors import MAX_FIELD_ERRORS
+from lumbung_shared.web.openapi31 import as_openapi_3_1
 
 COMPONENT_REF = "#/components/schemas/{model}"
 
@@ -110,7 +111,11 @@ def problem_components() -> dict[str, Any]:
 
 
 def publish_problem_schema(app: FastAPI) -> None:
-    """Add the problem models to `app`'s generated OpenAPI document (built once, then cached)."""
+    """Add the problem models to `app`'s generated OpenAPI document (built once, then cached).
+
+    The document is also kept valid OpenAPI 3.1 (`as_openapi_3_1`), so each service's own
+    `/openapi.json` validates, not only the gateway's merged one.
+    """
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -119,6 +124,7 @@ def publish_problem_schema(app: FastAPI) -> None:
             schemas = schema.setdefault("components", {}).setdefault("schemas", {})
             for name, definition in problem_components().items():
                 schemas.setdefault(name, definition)
+            as_openapi_3_1(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

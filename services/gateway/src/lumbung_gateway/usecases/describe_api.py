@@ -19,13 +19,11 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
+from lumbung_shared.web.openapi31 import as_openapi_3_1
+
 from lumbung_gateway.domain.upstreams import upstream_for
 from lumbung_gateway.usecases.edge_answers import SECURITY_SCHEMES, declare_edge
-from lumbung_gateway.usecases.merge_documents import (
-    as_openapi_3_1,
-    merge_service,
-    prune_components,
-)
+from lumbung_gateway.usecases.merge_documents import merge_service, prune_components
 
 Doc = dict[str, Any]
 RETRY_INCOMPLETE_SECONDS = 5.0

@@ -122,21 +122,3 @@ def prune_components(doc: Doc) -> None:
             continue
         for name in [n for n in items if f"{section}/{n}" not in reachable]:
             del items[name]
-
-
-def as_openapi_3_1(doc: Doc) -> None:
-    """Keep the document valid OpenAPI 3.1 where FastAPI writes a 3.2 keyword.
-
-    FastAPI (0.165) describes Server-Sent Events and JSON Lines routes with 3.2's `itemSchema`,
-    which a 3.1 validator and today's generators refuse. The stream is described as text, as
-    3.1 can, and the item schema is kept as the extension `x-itemSchema`.
-    """
-    for item in doc.get("paths", {}).values():
-        for operation in item.values():
-            if not isinstance(operation, dict):
-                continue
-            for response in operation.get("responses", {}).values():
-                for media in response.get("content", {}).values():
-                    if "itemSchema" in media:
-                        media["x-itemSchema"] = media.pop("itemSchema")
-                        media.setdefault("schema", {"type": "string"})
