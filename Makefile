@@ -4,7 +4,7 @@ UV := python3 -m uv
 PY := $(UV) run --locked --all-packages
 export PYTHONPATH := $(CURDIR)/deploy/local
 
-.PHONY: help install up down status infra test lint typecheck installs unit integration fault bench
+.PHONY: help install up down status demo infra test lint typecheck installs unit integration contracts fault bench
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -14,6 +14,9 @@ install: ## create .venv and install the workspace from uv.lock
 
 up: install ## fetch/build Kafka and FerretDB (cached), start them and the four services
 	@$(PY) python -m devstack up
+
+demo: install ## `make up`, then load the demo marketplace once (through the API) and print the logins
+	@$(PY) python -m devstack demo
 
 down: ## stop exactly what `make up` started (by PID)
 	@$(PY) python -m devstack down
@@ -41,6 +44,10 @@ unit: install ## tests that need no stack
 integration: install ## tests on a private real stack (Kafka + FerretDB + services)
 	@$(PY) python -m devstack prepare
 	@$(PY) pytest -m "integration and not fault" -q
+
+contracts: install ## validate the OpenAPI (openapi-spec-validator) and AsyncAPI (@asyncapi/parser, npm) documents
+	@$(PY) python -m devstack prepare
+	@$(PY) pytest tests/integration/test_contract_documents.py tests/gateway/integration/test_docs_offline.py -q
 
 test: install lint typecheck installs ## everything CI runs: lint, types, unit and integration tests
 	@$(PY) python -m devstack prepare

@@ -63,25 +63,34 @@ class Ports:
         return port
 
 
+BOOTSTRAP_ADMIN_PHONE = "+628110000001"
+"""The local stack's first admin (`GATEWAY_BOOTSTRAP_ADMIN_PHONE`); its password is generated."""
+
+
 @dataclass
 class Secrets:
-    """Keys the services share; made once per stack and kept with its data."""
+    """Keys the services share and the first admin's password; made once per stack, kept with
+    its data. Files written before a field existed get it generated on the next load."""
 
     internal_secret: str
     jwt_keys: str
+    bootstrap_admin_phone: str = ""
+    bootstrap_admin_password: str = ""
 
     @classmethod
     def load_or_create(cls, path: Path) -> Secrets:
-        if path.exists():
-            return cls(**json.loads(path.read_text()))
+        stored = json.loads(path.read_text()) if path.exists() else {}
+        # Fresh random keys that the services' start-up check accepts (lumbung_shared.secrets).
         made = cls(
-            # Fresh random keys that the services' start-up check accepts (lumbung_shared.secrets).
-            internal_secret=generate_secret(),
-            jwt_keys=f"k1:{generate_secret()}",
+            internal_secret=stored.get("internal_secret") or generate_secret(),
+            jwt_keys=stored.get("jwt_keys") or f"k1:{generate_secret()}",
+            bootstrap_admin_phone=stored.get("bootstrap_admin_phone") or BOOTSTRAP_ADMIN_PHONE,
+            bootstrap_admin_password=stored.get("bootstrap_admin_password") or generate_secret(),
         )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(made.__dict__))
-        path.chmod(0o600)
+        if made.__dict__ != stored:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(made.__dict__))
+            path.chmod(0o600)
         return made
 
 
@@ -138,8 +147,14 @@ class Stack:
             env[f"{p}SAGA_BACKLOG_LIMIT"] = os.environ.get(f"{p}SAGA_BACKLOG_LIMIT", "3")
         if service == "gateway":
             env[f"{p}JWT_KEYS"] = self.secrets.jwt_keys
+            # The first admin, created at start-up unless the number exists (never changed).
+            env[f"{p}BOOTSTRAP_ADMIN_PHONE"] = self.secrets.bootstrap_admin_phone
+            env[f"{p}BOOTSTRAP_ADMIN_PASSWORD"] = self.secrets.bootstrap_admin_password
             for upstream in ("listings", "orders", "weather_alerts"):
                 env[f"{p}{upstream.upper()}_URL"] = self.url(upstream)
+            env[f"{p}PUBLIC_BASE_URL"] = self.url("gateway")  # the OpenAPI `servers` entry
+        if service == "weather_alerts":  # feed, CAP and webhook links name the local gateway
+            env[f"{p}PUBLIC_BASE_URL"] = self.url("gateway")
         env.update(self.service_env.get(service, {}))
         return env
 
