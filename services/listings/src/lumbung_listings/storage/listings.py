@@ -63,11 +63,16 @@ class ListingRepository:
         await self._keep_in_sync(doc["_id"], doc["version"], doc.get("updated_at"))
 
     async def find(self, listing_id: str, *, include_deleted: bool = False) -> Document | None:
-        """A stored listing by id without its bookkeeping; deleted ones only when asked."""
-        query: Document = {"_id": listing_id}
-        if not include_deleted:
-            query["deleted"] = {"$ne": True}
-        return await self._collection.find_one(query, HIDDEN_FIELDS)
+        """A stored listing by id without its bookkeeping; deleted ones only when asked.
+
+        The filter is the bare `{_id}` and `deleted` is checked here: a read needs no guard,
+        and FerretDB answers only an exact `{_id}` filter from its index (any other key makes
+        it read the whole collection), so every listing read stays one indexed lookup.
+        """
+        doc = await self._collection.find_one({"_id": listing_id}, HIDDEN_FIELDS)
+        if doc is None or (doc.get("deleted") is True and not include_deleted):
+            return None
+        return doc
 
     async def version_of(self, listing_id: str) -> int | None:
         """The listing's current version, None when it does not exist."""
