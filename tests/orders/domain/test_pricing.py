@@ -96,10 +96,9 @@ class TestUnorderableLines:
         [
             ({"rice": PAUSED}, [("rice", 1)], "listing-unavailable"),
             ({"rice": MIN_FIVE}, [("rice", 4)], "below-min-order"),
-            (SNAPSHOTS, [("rice", 1), ("chili", 1), ("rice", 2)], "duplicate-line"),
             ({"rice": _snapshot("rice", "f", 2**62)}, [("rice", 2)], "order-total-too-large"),
         ],
-        ids=["inactive", "below-minimum", "duplicate", "too-large"],
+        ids=["inactive", "below-minimum", "too-large"],
     )
     def test_are_refused_with_a_bilingual_422(
         self, snapshots: dict[str, ListingSnapshot], lines: list[tuple[str, int]], code: str
@@ -153,10 +152,44 @@ class TestListingsTheSnapshotsDoNotKnow:
         assert order.lines[0].price_per_unit is None
         assert order.total is None
 
-    def test_a_duplicate_line_is_still_refused(self) -> None:
-        with pytest.raises(DomainError) as caught:
-            price_order(_request(("new", 1), ("new", 2)), {})
-        assert caught.value.code == "duplicate-line"
+
+class TestCheckoutBodyRules:
+    """Rules of the body itself: pydantic reports each with the rest of the body's errors."""
+
+    @pytest.mark.parametrize(
+        "lines", [[("rice", 1), ("chili", 1), ("rice", 2)], [("new", 1), ("new", 2)]]
+    )
+    def test_a_listing_named_twice_is_a_duplicate_line(self, lines: list[tuple[str, int]]) -> None:
+        with pytest.raises(ValidationError) as caught:
+            _request(*lines)
+        [error] = caught.value.errors()
+        assert (error["loc"], error["ctx"]["error"].code) == (("lines",), "duplicate-line")
+
+    def test_a_missing_address_is_reported_with_the_other_field_errors(self) -> None:
+        body = _body(("rice", 1), payment_method="cash")
+        body["delivery"] = {"method": "courier", "region_code": "63.08"}
+        with pytest.raises(ValidationError) as caught:
+            PlaceOrderRequest.model_validate(body)
+        errors = {error["loc"]: error for error in caught.value.errors()}
+        assert set(errors) == {("delivery",), ("payment_method",)}
+        assert errors[("delivery",)]["ctx"]["error"].code == "address-required"
+
+    @pytest.mark.parametrize(("sent", "kept"), [(30, 30), (30.0, 30)])
+    def test_a_whole_number_may_arrive_as_a_json_float(self, sent: float, kept: int) -> None:
+        assert _request(("new", sent)).lines[0].quantity == kept  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("sent", ["30", True, 30.5])
+    def test_text_booleans_and_fractions_are_not_quantities(self, sent: object) -> None:
+        with pytest.raises(ValidationError) as caught:
+            _request(("new", sent))  # type: ignore[arg-type]
+        assert caught.value.errors()[0]["type"] == "int_type"
+
+    def test_a_buyer_sent_price_is_bounded_so_no_total_overflows(self) -> None:
+        body = _body()
+        body["lines"] = [{"listing_id": "new", "quantity": 1, "unit_price": 10**12 + 1}]
+        with pytest.raises(ValidationError) as caught:
+            PlaceOrderRequest.model_validate(body)
+        assert caught.value.errors()[0]["type"] == "less_than_equal"
 
 
 class TestListingsTheBuyerMayNotSee:

@@ -97,7 +97,7 @@ class TestIdempotentPlacement:
 
         assert a.json()["orders"][0]["id"] != b.json()["orders"][0]["id"]
 
-    async def test_missing_key_is_400_in_the_callers_language(
+    async def test_missing_key_is_a_field_error_of_the_request(
         self, stack: Stack, gateway: httpx.AsyncClient
     ) -> None:
         listing = await new_listing(gateway, Party(stack, "farmer"))
@@ -109,8 +109,9 @@ class TestIdempotentPlacement:
             headers={**buyer.headers, "Accept-Language": "en"},
         )
 
-        assert response.status_code == 400
-        assert response.json()["detail"] == "The Idempotency-Key header is required."
+        assert response.status_code == 422
+        [error] = response.json()["errors"]
+        assert error["loc"] == ["header", "Idempotency-Key"]
         assert await orders_of_buyer(stack, buyer) == 0
 
     async def test_key_record_is_kept_with_its_answer(

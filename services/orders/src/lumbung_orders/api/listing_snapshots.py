@@ -11,8 +11,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 from lumbung_shared.web.identity import Caller
+from lumbung_shared.web.responses import problem_responses
 from lumbung_shared.web.state import from_service
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from lumbung_orders.usecases.listing_snapshots import ShowListingSnapshot
 
@@ -26,7 +27,28 @@ ShowSnapshot = Annotated[
 
 
 class ListingSnapshotView(BaseModel):
-    """The listing as orders will price it."""
+    """The listing as orders will price it (`kind`, `unit` and `status` as listings sends them)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "listing_id": "01JDQ3Z8V7K9M2X4B6N8P0R2T4",
+                    "seller_id": "01JDQ1F0H2K4M6P8R0T2V4X6Z8",
+                    "kind": "produce",
+                    "commodity": "bawang-merah",
+                    "title": "Bawang merah Amuntai",
+                    "unit": "kg",
+                    "price_per_unit": 38000,
+                    "quantity_available": 100,
+                    "min_order": 5,
+                    "status": "active",
+                    "origin_region": "63.08",
+                    "version": 3,
+                }
+            ]
+        }
+    )
 
     listing_id: str = Field(validation_alias="_id")
     seller_id: str
@@ -42,7 +64,9 @@ class ListingSnapshotView(BaseModel):
     version: int
 
 
-@router.get("/{listing_id}", response_model=ListingSnapshotView)
+@router.get(
+    "/{listing_id}", response_model=ListingSnapshotView, responses=problem_responses(404, 422)
+)
 async def get_listing_snapshot(
     listing_id: ListingId, caller: Caller, show: ShowSnapshot
 ) -> ListingSnapshotView:

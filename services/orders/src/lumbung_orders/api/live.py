@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header
 from fastapi.sse import EventSourceResponse, ServerSentEvent
+from lumbung_shared.web.responses import problem_responses
 
 from lumbung_orders.api.deps import Finder, OrderId, Participant, Settings
 from lumbung_orders.domain.order import Order
@@ -34,10 +35,17 @@ async def _visible_order(order_id: OrderId, caller: Participant, find: Finder) -
 
 
 VisibleOrder = Annotated[StoredOrder, Depends(_visible_order)]
-LastEventId = Annotated[str | None, Header(max_length=20)]
+LastEventId = Annotated[
+    str | None,
+    Header(max_length=20, description="The last step's `id` seen; the stream resumes after it."),
+]
 
 
-@router.get("/{order_id}/events", response_class=EventSourceResponse)
+@router.get(
+    "/{order_id}/events",
+    response_class=EventSourceResponse,
+    responses=problem_responses(401, 403, 404, 422),
+)
 async def order_events(
     stored: VisibleOrder, find: Finder, settings: Settings, last_event_id: LastEventId = None
 ) -> AsyncIterator[ServerSentEvent]:

@@ -3,21 +3,62 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
+from lumbung_orders.domain.delivery import DeliveryRequest
 from lumbung_orders.domain.order_lines import PricedLine
 from lumbung_orders.domain.payments import PaymentMethod, PaymentStatus
-from lumbung_orders.domain.pricing import DeliveryRequest
 from lumbung_orders.domain.rejection import RejectedLine
 from lumbung_orders.domain.states import OrderState
 from lumbung_orders.domain.stored_order import StoredOrder
 from lumbung_orders.domain.timeline import TimelineEntry
 
+EXAMPLE_ORDER: Final[dict[str, Any]] = {
+    "id": "01JDQ4A2C4E6G8J0K2M4N6P8Q0",
+    "buyer_id": "01JDQ2B1W3Y5Z7A9C1E3G5J7K9",
+    "seller_id": "01JDQ1F0H2K4M6P8R0T2V4X6Z8",
+    "state": "reserved",
+    "payment_method": "bank_transfer",
+    "payment_status": "unpaid",
+    "refund_requested": False,
+    "lines": [
+        {
+            "listing_id": "01JDQ3Z8V7K9M2X4B6N8P0R2T4",
+            "listing_version": 3,
+            "title": "Bawang merah Amuntai",
+            "kind": "produce",
+            "unit": "kg",
+            "origin_region": "63.08",
+            "quantity": 30,
+            "price_per_unit": 38000,
+            "line_total": 1140000,
+        }
+    ],
+    "total": 1140000,
+    "delivery": {"method": "courier", "region_code": "63.08.01", "address": "Jl. Amuntai No. 7"},
+    "note": None,
+    "placed_at": "2026-12-02T06:00:00Z",
+    "reserved_at": "2026-12-02T06:00:01Z",
+    "expires_at": "2026-12-03T06:00:01Z",
+    "rejection_reason": None,
+    "rejected_line": None,
+    "delivery_at_risk": False,
+    "risk_alert_ids": [],
+    "timeline": [
+        {"state": "pending", "actor": "buyer", "actor_id": None, "at": "2026-12-02T06:00:00Z"},
+        {"state": "reserved", "actor": "system", "actor_id": None, "at": "2026-12-02T06:00:01Z"},
+    ],
+    "version": 2,
+    "updated_at": "2026-12-02T06:00:01Z",
+}
+
 
 class OrderView(BaseModel):
     """One seller's order with its history; `version` grows with every change."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [EXAMPLE_ORDER]})
 
     id: str
     buyer_id: str
@@ -53,11 +94,21 @@ class OrderView(BaseModel):
 class OrdersPlaced(BaseModel):
     """A checkout's answer: one pending order per seller in the cart."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"orders": [EXAMPLE_ORDER | {"state": "pending"}]}]}
+    )
+
     orders: list[OrderView]
 
 
 class OrderPage(BaseModel):
     """One page of orders; pass `next_cursor` back as `cursor` for the next page."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"items": [EXAMPLE_ORDER], "next_cursor": "eyJmIjoicGxhY2VkX2F0In0"}]
+        }
+    )
 
     items: list[OrderView]
     next_cursor: str | None

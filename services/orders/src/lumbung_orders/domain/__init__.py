@@ -7,6 +7,8 @@ handlers and the expiry sweeper share one definition of what an order may do.
 Modules, each with one job:
 - `states`: the order state machine, one table of allowed transitions.
 - `pricing`: the place-order request, listing snapshots and pricing/splitting a cart by seller.
+- `delivery`: where an order goes (pickup, or an address), and the rule between the two.
+- `readable_text`: text the other party reads (reason, address, note), as format `safe-text`.
 - `order_lines`: what an order line holds, and completing one from `stock.reserved`.
 - `timeline`: the steps of an order's history.
 - `order`: the `Order` aggregate; its methods apply transitions and return events to emit.

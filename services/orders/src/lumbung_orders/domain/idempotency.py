@@ -23,6 +23,9 @@ from lumbung_shared.errors import DomainError, Message
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_KEY_LENGTH: Final = 255
+KEY_PATTERN: Final = r"^[!-~]+$"
+"""Visible ASCII, no spaces (a UUID, ULID or base64 token fits): the header the route declares,
+so a key a proxy might re-encode or trim never reaches the store."""
 
 
 class IdempotencyRecord(BaseModel):
@@ -54,31 +57,6 @@ def request_fingerprint(buyer_id: str, body: Mapping[str, Any]) -> str:
         allow_nan=False,
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def require_key(key: str | None) -> str:
-    """Refuse a checkout without a usable Idempotency-Key: without one a retry double-orders."""
-    if key is None or not key.strip():
-        raise DomainError(
-            code="idempotency-key-required",
-            message=Message(
-                id="Header Idempotency-Key wajib diisi.",
-                en="The Idempotency-Key header is required.",
-            ),
-            status=400,
-        )
-    key = key.strip()
-    if len(key) > MAX_KEY_LENGTH or not key.isprintable():
-        raise DomainError(
-            code="idempotency-key-invalid",
-            message=Message(
-                id=f"Idempotency-Key harus berupa teks hingga {MAX_KEY_LENGTH} karakter.",
-                en=f"The Idempotency-Key must be printable text of at most {MAX_KEY_LENGTH} "
-                "characters.",
-            ),
-            status=400,
-        )
-    return key
 
 
 def check_replay(record: IdempotencyRecord | None, fingerprint: str) -> Replay | None:

@@ -16,6 +16,7 @@ from lumbung_shared.errors import ConflictError, Message, NotFoundError
 from pydantic import BaseModel, ConfigDict
 
 from lumbung_orders.domain import order_lines, payments
+from lumbung_orders.domain.delivery import DeliveryRequest
 from lumbung_orders.domain.events import (
     OrderEvent,
     OrderEventName,
@@ -26,7 +27,7 @@ from lumbung_orders.domain.events import (
 from lumbung_orders.domain.expiry import DEFAULT_CONFIRM_WITHIN, expires_at
 from lumbung_orders.domain.order_lines import HeldListing, PricedLine
 from lumbung_orders.domain.payments import PaymentMethod, PaymentStatus
-from lumbung_orders.domain.pricing import DeliveryRequest, PlaceOrderRequest, PricedOrder
+from lumbung_orders.domain.pricing import PlaceOrderRequest, PricedOrder
 from lumbung_orders.domain.rejection import TIMEOUT, RejectedLine
 from lumbung_orders.domain.states import Actor, OrderState, transition
 from lumbung_orders.domain.timeline import TimelineEntry

@@ -23,18 +23,16 @@ between request lines and order lines that buyers see on their receipt.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
-from typing import Annotated, Any, Final, Self
+from typing import Annotated, Any, Final
 
-from lumbung_shared.errors import DomainError, Message
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from lumbung_shared.errors import DomainError, FieldError, Message
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from lumbung_orders.domain.delivery import EXAMPLE_DELIVERY, DeliveryRequest
 from lumbung_orders.domain.order_lines import ListingKind, PricedLine, Unit, order_total
 from lumbung_orders.domain.payments import PaymentMethod
+from lumbung_orders.domain.readable_text import ReadableText
 from lumbung_orders.domain.visibility import buyer_may_see_listing
-
-REGION_CODE_PATTERN: Final = r"^\d{2}\.\d{2}(\.\d{2})?$"
-"""Kemendagri regency (`NN.NN`) or district (`NN.NN.NN`) code: precise enough to deliver to."""
 
 ORIGIN_REGION_PATTERN: Final = r"^\d{2}(\.\d{2}){0,2}$"
 """A listing's origin may be as coarse as a province (`NN`)."""
@@ -46,17 +44,27 @@ ACTIVE_LISTING_STATUS: Final = "active"
 """Only listings in this status can be ordered; other statuses are kept as the listings service
 sends them (tolerant reader), so a new status there does not break snapshot parsing here."""
 
+MAX_UNIT_PRICE: Final = 10**12
+"""Far above any produce, and 50 lines of 100 000 units at it still fit a 64-bit total."""
+
+
+def integral(value: Any) -> Any:
+    """JSON has one number type: `30.0` is the integer 30 (as JSON Schema says), `30.5` is not.
+
+    Used after strict integer constraints (`Field(strict=True, ...)`, then this): a client's
+    `30.0` is accepted, `"30"`, `true` and `30.5` are not.
+    """
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+ToInteger = BeforeValidator(integral)
 ListingId = Annotated[str, Field(min_length=1, max_length=64)]
-Quantity = Annotated[int, Field(strict=True, ge=1, le=100_000)]
+Quantity = Annotated[int, Field(strict=True, ge=1, le=100_000), ToInteger]
 Rupiah = Annotated[int, Field(strict=True, ge=0)]
+BuyerPrice = Annotated[int, Field(strict=True, ge=0, le=MAX_UNIT_PRICE), ToInteger]
+ListingVersion = Annotated[int, Field(strict=True, ge=0, le=2**31 - 1), ToInteger]
 
-
-class DeliveryMethod(StrEnum):
-    """How the goods reach the buyer."""
-
-    PICKUP = "pickup"
-    SELLER_DELIVERY = "seller_delivery"
-    COURIER = "courier"
+_LINE: Final[dict[str, Any]] = {"listing_id": "01JDQ3Z8V7K9M2X4B6N8P0R2T4", "quantity": 30}
 
 
 class OrderLineRequest(BaseModel):
@@ -66,7 +74,7 @@ class OrderLineRequest(BaseModel):
 
     listing_id: ListingId
     quantity: Quantity
-    unit_price: Rupiah | None = Field(
+    unit_price: BuyerPrice | None = Field(
         default=None,
         description="The unit price (rupiah) the buyer saw. Listings reserves only at this "
         "price; if the listing's price changed, the order ends `rejected` with reason "
@@ -74,36 +82,42 @@ class OrderLineRequest(BaseModel):
         "listing created a moment ago that this service does not know yet, listings reserves "
         "at its current price and the order's total is set at reservation (null until then).",
     )
-    listing_version: Annotated[int, Field(ge=0)] | None = Field(
+    listing_version: ListingVersion | None = Field(
         default=None, description="The listing version the buyer saw (kept on the order line)."
     )
-
-
-class DeliveryRequest(BaseModel):
-    """Where and how to deliver; an address is needed unless the buyer picks up."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-    method: DeliveryMethod
-    region_code: Annotated[str, Field(pattern=REGION_CODE_PATTERN)]
-    address: Annotated[str, Field(max_length=300)] = ""
-
-    @model_validator(mode="after")
-    def _address_unless_pickup(self) -> Self:
-        if self.method is not DeliveryMethod.PICKUP and not self.address:
-            raise ValueError("address is required unless the method is pickup")
-        return self
 
 
 class PlaceOrderRequest(BaseModel):
     """The checkout body; the buyer comes from authentication, never from the body."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {"lines": [_LINE], "delivery": EXAMPLE_DELIVERY, "payment_method": "bank_transfer"}
+            ]
+        },
+    )
 
-    lines: Annotated[list[OrderLineRequest], Field(min_length=1, max_length=50)]
+    lines: Annotated[
+        list[OrderLineRequest],
+        Field(min_length=1, max_length=50, description="Each listing at most once."),
+    ]
     delivery: DeliveryRequest
     payment_method: PaymentMethod
-    note: Annotated[str, Field(max_length=500)] | None = None
+    note: Annotated[ReadableText, Field(max_length=500)] | None = None
+
+    @field_validator("lines")
+    @classmethod
+    def _each_listing_once(cls, lines: list[OrderLineRequest]) -> list[OrderLineRequest]:
+        seen: set[str] = set()
+        for line in lines:
+            if line.listing_id in seen:
+                raise FieldError("duplicate-line", _DUPLICATE_LINE, listing_id=line.listing_id)
+            seen.add(line.listing_id)
+        return lines
 
 
 class ListingSnapshot(BaseModel):
@@ -151,25 +165,14 @@ def price_order(
 
     Orders come out in the order their sellers first appear in the cart, lines in cart order;
     then one order per line whose listing `snapshots` do not know (listings decides those).
-    Raises a 422 DomainError for a duplicate line, a hidden or inactive listing, a quantity
+    Raises a 422 DomainError for a hidden or inactive listing, a quantity
     below the listing's minimum, the buyer's own listing (when `buyer_id` is given), or a total
     too large to store. A listing the buyer may not see (another seller's draft or archived
     listing, `domain.visibility`) is "not found", never "unavailable", so its status stays hidden.
     """
     by_seller: dict[str, list[PricedLine]] = {}
     unknown: list[PricedOrder] = []
-    seen: set[str] = set()
     for line in request.lines:
-        if line.listing_id in seen:
-            raise _unprocessable(
-                "duplicate-line",
-                Message(
-                    id="Satu produk hanya boleh muncul sekali dalam pesanan.",
-                    en="Each listing may appear only once in an order.",
-                ),
-                listing_id=line.listing_id,
-            )
-        seen.add(line.listing_id)
         known = snapshots.get(line.listing_id)
         if known is None:
             unknown.append(_priced_order(None, [_unknown_line(line)]))
@@ -265,3 +268,6 @@ def _priced_order(seller_id: str | None, lines: list[PricedLine]) -> PricedOrder
 
 def _unprocessable(code: str, message: Message, **extra: Any) -> DomainError:
     return DomainError(code=code, message=message, status=422, extra=extra)
+
+
+_DUPLICATE_LINE = Message("Satu produk hanya sekali per pesanan.", "A listing may appear once.")
