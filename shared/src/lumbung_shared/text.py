@@ -8,16 +8,26 @@ what was wrong. The one exception is the zero-width joiner *inside an emoji sequ
 (👨‍🌾 is man + ZWJ + rice), which farmers do use.
 
 Use `SafeLine` for one-line fields and `SafeText` for multi-line ones (newlines and tabs kept).
+The rule is too large for a JSON Schema `pattern`, so both name it as the string format
+`safe-text` (what it refuses is in `SAFE_TEXT_DESCRIPTION`); a one-line field adds a `not`
+`pattern` barring the newline and tab that `safe-text` allows (a `not`, so a field's own
+`pattern` still applies beside it).
 """
 
 from __future__ import annotations
 
 import unicodedata
-from typing import Annotated
+from typing import Annotated, Final
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
+SAFE_TEXT_FORMAT: Final = "safe-text"
+SAFE_TEXT_DESCRIPTION: Final = (
+    "No control, bidi-override or invisible characters (Unicode categories Cc, Cf, Cs, Co, Cn; "
+    "newline and tab allowed in multi-line text, a zero-width joiner inside an emoji)."
+)
+LINE_BREAK_PATTERN: Final = r"[\n\t]"
 ZERO_WIDTH_JOINER = "\u200d"
 _REFUSED_CATEGORIES = frozenset(
     {
@@ -77,7 +87,18 @@ def _clean_text(text: str) -> str:
     return clean(text, multiline=True)
 
 
-SafeLine = Annotated[str, AfterValidator(_clean_line)]
+SafeLine = Annotated[
+    str,
+    AfterValidator(_clean_line),
+    Field(
+        description=SAFE_TEXT_DESCRIPTION,
+        json_schema_extra={"format": SAFE_TEXT_FORMAT, "not": {"pattern": LINE_BREAK_PATTERN}},
+    ),
+]
 """A one-line user-visible string: NFC, no control, bidi or invisible characters."""
-SafeText = Annotated[str, AfterValidator(_clean_text)]
+SafeText = Annotated[
+    str,
+    AfterValidator(_clean_text),
+    Field(description=SAFE_TEXT_DESCRIPTION, json_schema_extra={"format": SAFE_TEXT_FORMAT}),
+]
 """A multi-line user-visible string: as `SafeLine`, but newlines and tabs are kept."""

@@ -1,5 +1,6 @@
 """Specification: an idempotent replay of `POST /v1/orders` costs no order-placement budget,
-while new orders still run into the limit (issue 12 #12).
+while new orders still run into the limit (issue 12 #12); nor does a request that may not
+place one (anonymous, or a seller), which is told why every time instead of 429 (issue 14).
 
 The fake orders service answers as the real one does: a key it has seen answers the stored 202
 with `Idempotent-Replayed: true`; a new key places an order.
@@ -160,3 +161,39 @@ class TestCheckoutSheddingIsFree:
         assert all(a.json()["type"].endswith("/orders-busy") for a in during)
         assert [a.status_code for a in after] == [202] * BURST + [429]
         assert after[-1].json()["type"].endswith("/rate-limited")
+
+
+class TestOnlyBuyersSpendTheBudget:
+    async def test_an_anonymous_order_is_401_however_often_it_is_tried(self) -> None:
+        """No order is placed without a buyer's account: the gateway says "sign in" itself,
+        every time, and orders never sees the request."""
+        async with fake_gateway({"orders": _orders_service()}, order_burst=BURST) as gateway:
+            answers = [
+                await gateway.client.post(
+                    "/v1/orders", json={}, headers={"Idempotency-Key": f"k-{i}"}
+                )
+                for i in range(3 * BURST)
+            ]
+            reached = len(gateway.services["orders"].received)
+
+        assert [a.status_code for a in answers] == [401] * (3 * BURST)
+        assert all(a.json()["type"].endswith("/unauthenticated") for a in answers)
+        assert reached == 0
+
+    async def test_a_seller_refused_by_orders_keeps_being_told_403(self) -> None:
+        """Orders refuses a farmer's checkout (403): nothing was placed, so her retries are
+        told why again, not 429 once the budget would have run dry."""
+
+        def buyers_only(request: httpx.Request) -> httpx.Response:
+            return httpx.Response(403, json={"type": "about:blank", "status": 403})
+
+        async with fake_gateway({"orders": buyers_only}, order_burst=BURST) as gateway:
+            farmer = gateway.bearer("farmer")
+            answers = [
+                await gateway.client.post(
+                    "/v1/orders", json={}, headers={**farmer, "Idempotency-Key": f"k-{i}"}
+                )
+                for i in range(2 * BURST)
+            ]
+
+        assert [a.status_code for a in answers] == [403] * (2 * BURST)

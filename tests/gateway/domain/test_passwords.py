@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import pytest
 from argon2.profiles import CHEAPEST, RFC_9106_LOW_MEMORY
+from lumbung_gateway.api.schemas import AdminAccountRequest, RegisterRequest
 from lumbung_gateway.domain.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
     MIN_STRENGTH,
+    NOT_ONLY_DIGITS,
     PRODUCTION_PARAMETERS,
     PasswordHashing,
     check_password_policy,
 )
 from lumbung_shared.errors import DomainError
+from pydantic import BaseModel
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +102,26 @@ class TestPolicy:
         assert (error.status, error.code) == (422, "weak-password")
         assert error.message.id.startswith("Kata sandi")
         assert error.message.en.startswith("Password")
+
+    @pytest.mark.parametrize("password", ["2024061719450812", "\u0661\u0662\u0663\u0664" * 3])
+    def test_digits_only_of_any_script_are_refused_as_such(self, password: str) -> None:
+        with pytest.raises(DomainError) as caught:
+            check_password_policy(password)
+        assert caught.value.message.en == "Password must not consist of digits only."
+
+    def test_length_is_counted_as_sent_not_after_normalising(self) -> None:
+        """Eight code points meet the document's `minLength` though NFC makes them seven: the
+        refusal is then the estimate's (it carries a score), not the length's."""
+        with pytest.raises(DomainError) as caught:
+            check_password_policy("k8#Fq2@e\u0301")
+        assert "score" in caught.value.extra
+
+
+class TestDocumented:
+    @pytest.mark.parametrize("model", [RegisterRequest, AdminAccountRequest])
+    def test_a_new_passwords_rules_are_stated_in_the_schema(self, model: type[BaseModel]) -> None:
+        """What can be stated is (lengths, not digits only); the estimate is named by format."""
+        schema = model.model_json_schema()["properties"]["password"]
+        assert schema["minLength"] == MIN_PASSWORD_LENGTH
+        assert schema["maxLength"] == MAX_PASSWORD_LENGTH
+        assert (schema["pattern"], schema["format"]) == (NOT_ONLY_DIGITS, "password")

@@ -28,10 +28,11 @@ than a sound one; failures are grouped by the service that owns the path.
 
 from __future__ import annotations
 
+import random
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Final
 
 import pytest
@@ -58,6 +59,24 @@ SAFE_TEXT: Final = st.text(
 """The `safe-text` format (`lumbung_shared.text`): too large a rule for a `pattern`, so the
 document names it and the fuzzer is taught it here."""
 schemathesis.openapi.format("safe-text", SAFE_TEXT)
+SYLLABLES: Final = tuple(c + v for c in "bcdghjklmnprstwy" for v in "aeiou")
+
+
+def _passphrase(seed: int) -> str:
+    """Four made-up words of two to four syllables, e.g. `nasu-halu-likage-biteku`.
+
+    Drawn by a seeded generator, not by Hypothesis' own choices: those lean to the simplest
+    value (`aaaaaaaa`), just what the strength estimate refuses.
+    """
+    rng = random.Random(seed)
+    words = ["".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(4)]
+    return rng.choice("- ._").join(words)
+
+
+STRONG_PASSWORD: Final = st.integers(min_value=0, max_value=2**32).map(_passphrase)
+"""The `password` format (a new password, `domain.passwords`): hard to guess by zxcvbn's
+estimate, which no pattern can state, so the fuzzer is taught to make passphrases (~75 bits)."""
+schemathesis.openapi.format("password", STRONG_PASSWORD)
 CALLER: Final = {"POST /v1/orders": "buyer"}
 """Who sends an operation's requests where an admin may not call it at all."""
 OWNERS: Final = (
@@ -98,28 +117,77 @@ def _ordered_box(case: schemathesis.Case) -> schemathesis.Case:
             if isinstance(box.get(low), float | int) and isinstance(box.get(high), float | int):
                 box[low], box[high] = sorted((box[low], box[high]))
                 if box[low] == box[high]:
-                    box[low] -= 1e-6 if box[high] >= top else 0
-                    box[high] += 1e-6 if box[high] < top else 0
+                    box[low] -= 1e-6 if box[high] + 1e-6 > top else 0
+                    box[high] += 1e-6 if box[high] + 1e-6 <= top else 0
     return case
 
 
 def _observed_window(case: schemathesis.Case) -> schemathesis.Case:
-    """An observation ends an hour after it starts; its highest wave is not below the mean."""
+    """An observation ends an hour after it starts, both ends storable in UTC (years 1-9999);
+    its highest wave is not below the mean."""
     body = case.body if isinstance(case.body, dict) else {}
     if isinstance(body.get("valid_from"), str) and "valid_to" in body:
         start = datetime.fromisoformat(body["valid_from"])
-        body["valid_to"] = (start + timedelta(hours=1)).isoformat()
+        try:
+            end = start + timedelta(hours=1)
+            start.astimezone(UTC), end.astimezone(UTC)
+        except OverflowError:  # at the calendar's edge: an ordinary hour instead
+            start = datetime(2026, 3, 1, tzinfo=UTC)
+            end = start + timedelta(hours=1)
+            body["valid_from"] = start.isoformat()
+        body["valid_to"] = end.isoformat()
     waves = body.get("significant_wave_m"), body.get("max_wave_m")
     if all(isinstance(wave, float | int) for wave in waves):
         body["max_wave_m"] = max(waves)
     return case
 
 
+LOCAL_WEBHOOK: Final = "http://127.0.0.1:9/schemathesis"
+"""Test stacks allow-list 127.0.0.1 and plain http (`tests/support/stack_env.py`); port 9
+(discard) refuses the connection, so deliveries to it just fail and retry."""
+
+
+def _publicly_resolving_webhook(case: schemathesis.Case) -> schemathesis.Case:
+    """A webhook's host must resolve to public addresses only (the SSRF guard): not a shape a
+    pattern can state, and random hosts do not resolve; the loopback the stack allows stands in."""
+    if isinstance(case.body, dict) and "url" in case.body:
+        case.body["url"] = LOCAL_WEBHOOK
+    return case
+
+
+def _listing_within_rules(case: schemathesis.Case) -> schemathesis.Case:
+    """A listing's minimum order is within its stock; its best-before follows its harvest/catch."""
+    body = case.body if isinstance(case.body, dict) else {}
+    stock, minimum = body.get("quantity_available"), body.get("min_order")
+    if isinstance(stock, float | int) and isinstance(minimum, float | int) and stock > 0:
+        body["min_order"] = min(minimum, stock)
+    produced = next((key for key in ("harvest_date", "catch_date") if body.get(key)), None)
+    if produced is not None and isinstance(body.get("best_before"), str):
+        made = date.fromisoformat(body[produced])
+        if date.fromisoformat(body["best_before"]) <= made:
+            made = min(made, date.max - timedelta(days=1))
+            body[produced], body["best_before"] = made.isoformat(), str(made + timedelta(days=1))
+    return case
+
+
+def _price_range_in_order(case: schemathesis.Case) -> schemathesis.Case:
+    """A search's `price_min` is not above its `price_max`."""
+    query = case.query if isinstance(case.query, dict) else {}
+    prices = query.get("price_min"), query.get("price_max")
+    if all(isinstance(price, int) for price in prices):
+        query["price_min"], query["price_max"] = sorted(prices)
+    return case
+
+
 CANNOT_STATE: Final = {
+    "GET /v1/listings": _price_range_in_order,
+    "POST /v1/listings": _listing_within_rules,
+    "PATCH /v1/listings/{listing_id}": _listing_within_rules,
     "POST /v1/orders": _each_listing_once,
     "POST /v1/zones": _ordered_box,
     "PUT /v1/zones/{zone_id}": _ordered_box,
     "POST /v1/observations": _observed_window,
+    "POST /v1/subscriptions": _publicly_resolving_webhook,
 }
 """Rules between values that the document cannot express, kept by positive requests."""
 

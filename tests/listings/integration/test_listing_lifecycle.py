@@ -140,7 +140,10 @@ class TestEditWithVersions:
         )
         assert_problem(stale, 412, "stale-version")
         missing = await gateway.patch(url, json={"price_per_unit": 1}, headers=seller.headers)
-        assert_problem(missing, 428, "if-match-required")
+        body = assert_problem(missing, 422, "invalid-input")
+        assert [(e["loc"], e["type"]) for e in body["errors"]] == [
+            (["header", "if-match"], "missing")
+        ]
         assert (await seller.listing(listing["id"]))["price_per_unit"] == 30000
 
     async def test_stock_counters_and_owner_cannot_be_mass_assigned(

@@ -132,6 +132,23 @@ class TestRejectedObservation:
                 source="BMKG",
             )
 
+    def test_a_time_with_no_utc_equivalent_in_the_calendar_is_a_field_error(self) -> None:
+        with pytest.raises(ValidationError) as raised:
+            Observation.model_validate(
+                {
+                    "zone_id": "selat-bali",
+                    "valid_from": "0001-01-01T00:00:00+14:00",
+                    "valid_to": "0001-01-01T01:00:00+14:00",
+                    "significant_wave_m": 1,
+                    "max_wave_m": 1,
+                    "wind_speed_knots": 1,
+                    "wind_direction_deg": 1,
+                    "source": "BMKG",
+                }
+            )
+        codes = {(e["loc"][0], e["ctx"]["error"].code) for e in raised.value.errors()}
+        assert codes == {("valid_from", "time-out-of-range"), ("valid_to", "time-out-of-range")}
+
     def test_zone_id_must_be_a_slug(self, observe: ObservationFactory) -> None:
         with pytest.raises(ValidationError):
             observe(zone_id="Selat Bali")

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
 import pytest
-from lumbung_weather_alerts.domain.ssrf import Refusal, UnsafeUrlError, check_url, classify
+from hypothesis import given
+from hypothesis import strategies as st
+from lumbung_weather_alerts.domain.ssrf import (
+    Refusal,
+    UnsafeUrlError,
+    check_url,
+    classify,
+    url_pattern,
+)
 
 PUBLIC_V4 = ip_address("93.184.216.34")
 PUBLIC_V6 = ip_address("2606:2800:220:1:248:1893:25c8:1946")
@@ -78,6 +87,7 @@ class TestUrlPolicy:
             ("https://user@dinas.example.go.id/hook", Refusal.CREDENTIALS),
             ("https:///hook", Refusal.NO_HOST),
             ("https://dinas.example.go.id:99999/hook", Refusal.NO_HOST),
+            ("https://[dinas.example]/hook", Refusal.NO_HOST),
         ],
     )
     def test_malformed_or_unsafe_urls_are_refused(self, url: str, reason: Refusal) -> None:
@@ -141,3 +151,54 @@ class TestTestOnlyExceptions:
                 require_https=False,
                 allow_loopback_for_tests=True,
             )
+
+
+HTTPS_ONLY = url_pattern(require_https=True)
+
+
+class TestStatedPattern:
+    """The part of the policy the published contract states as a `pattern`."""
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "https://dinas.example.go.id/hooks/cap",
+            "https://bpbd.example.go.id:8443/hook?zona=selat-bali#cap",
+            "https://93.184.216.34/hook",
+            "https://[2606:2800:220:1:248:1893:25c8:1946]/hook",
+            "https://dinas.example.go.id:65535",
+        ],
+    )
+    def test_matches_the_urls_the_policy_takes(self, url: str) -> None:
+        assert re.fullmatch(HTTPS_ONLY, url)
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "http://dinas.example.go.id/hook",
+            "file:///etc/passwd",
+            "https://user:pw@dinas.example.go.id/hook",
+            "https://user@dinas.example.go.id/hook",
+            "https:///hook",
+            "https://dinas.example.go.id:65536/hook",
+            "https://dinas.example.go.id/hook dengan spasi",
+        ],
+    )
+    def test_refuses_the_shapes_the_policy_refuses(self, url: str) -> None:
+        assert re.fullmatch(HTTPS_ONLY, url) is None
+
+    def test_plain_http_is_stated_only_where_https_is_not_required(self) -> None:
+        assert re.fullmatch(url_pattern(require_https=False), "http://127.0.0.1:9/cap")
+
+    @given(st.from_regex(HTTPS_ONLY, fullmatch=True))
+    def test_a_matching_url_is_never_refused_for_scheme_or_credentials(self, url: str) -> None:
+        assert _refusal(url) not in {Refusal.SCHEME, Refusal.CREDENTIALS}
+
+
+def _refusal(url: str) -> str | None:
+    """Why the policy refuses `url` resolving to a public address, or None when it takes it."""
+    try:
+        check_url(url, [PUBLIC_V4])
+    except UnsafeUrlError as refused:
+        return refused.extra["reason"]
+    return None

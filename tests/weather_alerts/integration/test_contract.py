@@ -13,6 +13,7 @@ from devstack.stack import Stack
 from tests.weather_alerts.integration.conftest import agency_headers, observation
 
 ATOM_NS = "{http://www.w3.org/2005/Atom}"
+CAP_NS = "{urn:oasis:names:tc:emergency:cap:1.2}"
 
 
 async def issue(stack: Stack, gateway: httpx.AsyncClient, zone_id: str) -> dict[str, Any]:
@@ -25,16 +26,52 @@ async def issue(stack: Stack, gateway: httpx.AsyncClient, zone_id: str) -> dict[
 
 
 class TestPublicLinks:
-    async def test_cap_url_names_the_stacks_gateway_and_serves_the_cap_message(
+    async def test_cap_url_names_the_stacks_gateway_and_serves_cap_whatever_accept_says(
         self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any
     ) -> None:
         alert = await issue(stack, gateway, (await make_zone())["id"])
         detail = (await gateway.get(f"/v1/alerts/{alert['id']}")).json()
-        assert detail["cap_url"] == f"{stack.url('gateway')}/v1/alerts/{alert['identifier']}"
-        cap = await gateway.get(detail["cap_url"], headers={"Accept": "application/cap+xml"})
+        assert detail["cap_url"] == (f"{stack.url('gateway')}/v1/alerts/{alert['identifier']}/cap")
+        cap = await gateway.get(detail["cap_url"], headers={"Accept": "application/json"})
         assert cap.status_code == 200
         assert cap.headers["content-type"].startswith("application/cap+xml")
+        negotiated = await gateway.get(
+            f"/v1/alerts/{alert['identifier']}", headers={"Accept": "application/cap+xml"}
+        )
+        assert cap.content == negotiated.content
+        assert cap.headers["etag"] == negotiated.headers["etag"]
 
+
+class TestCapRoute:
+    async def test_the_chain_id_gives_the_latest_message(
+        self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any
+    ) -> None:
+        alert = await issue(stack, gateway, (await make_zone())["id"])
+        cap = await gateway.get(f"/v1/alerts/{alert['id']}/cap")
+        identifier = ET.fromstring(cap.content).find(f"{CAP_NS}identifier")  # noqa: S314
+        assert identifier is not None
+        assert identifier.text == alert["identifier"]
+
+    async def test_a_current_copy_is_answered_304_with_its_validators(
+        self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any
+    ) -> None:
+        alert = await issue(stack, gateway, (await make_zone())["id"])
+        first = await gateway.get(f"/v1/alerts/{alert['identifier']}/cap")
+        again = await gateway.get(
+            f"/v1/alerts/{alert['identifier']}/cap",
+            headers={"If-None-Match": first.headers["etag"]},
+        )
+        assert again.status_code == 304
+        assert again.content == b""
+        assert again.headers["etag"] == first.headers["etag"]
+
+    async def test_an_unknown_alert_is_a_404_problem(self, gateway: httpx.AsyncClient) -> None:
+        response = await gateway.get("/v1/alerts/lumbung-20260301-0000000000000000/cap")
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+
+class TestAtomLinks:
     async def test_every_atom_link_names_the_stacks_gateway(
         self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any
     ) -> None:

@@ -249,7 +249,7 @@ class TestServerSentEvents:
         assert {data["zone_id"] for _, _, data in received} == {mine["id"]}
         assert [data["status"] for _, _, data in received] == ["active", "cancelled"]
         assert [data["cap_url"] for _, _, data in received] == [
-            f"{stack.url('gateway')}/v1/alerts/{data['identifier']}" for _, _, data in received
+            f"{stack.url('gateway')}/v1/alerts/{data['identifier']}/cap" for _, _, data in received
         ]
         assert heartbeats >= 1
 

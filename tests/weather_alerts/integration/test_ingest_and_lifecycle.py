@@ -297,7 +297,7 @@ class TestBadObservations:
             "source",
         }
 
-    async def test_an_unknown_zone_is_a_bilingual_problem_naming_zone_id(
+    async def test_an_unknown_zone_is_a_bilingual_404_pointing_at_the_zone_list(
         self, stack: Stack, gateway: httpx.AsyncClient
     ) -> None:
         body = observation("laut-yang-tidak-ada", 3.0)
@@ -306,13 +306,15 @@ class TestBadObservations:
             json=body,
             headers={**agency_headers(stack), "Accept-Language": "en"},
         )
-        assert response.status_code == 422
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("application/problem+json")
         problem = response.json()
         assert (problem["type"].rsplit("/", 1)[-1], problem["field"]) == (
-            "invalid-observation",
+            "zone-not-found",
             "zone_id",
         )
         assert problem["detail"] == problem["message"]["en"] != problem["message"]["id"]
+        assert all("GET /v1/zones" in text for text in problem["message"].values())
 
     async def test_window_ending_before_it_starts_is_refused(
         self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any

@@ -38,10 +38,14 @@ REFUSED = [
     ("ipv4-mapped link-local", "http://[::ffff:169.254.169.254]/hook", "link_local"),
     ("unspecified", "http://0.0.0.0/hook", "unspecified"),
     ("carrier-grade NAT", "http://100.64.0.1/hook", "shared_cgnat"),
-    ("credentials in URL", "http://user:pw@127.0.0.1/hook", "credentials"),
-    ("not http", "ftp://127.0.0.1/hook", "scheme"),
     ("unresolvable name", "http://tidak-ada.invalid/hook", "unresolved"),
 ]
+AGAINST_THE_STATED_PATTERN = [
+    ("credentials in URL", "http://user:pw@127.0.0.1/hook"),
+    ("not http", "ftp://127.0.0.1/hook"),
+    ("port out of range", "http://127.0.0.1:70000/hook"),
+]
+"""Shapes the contract's `url` pattern already refuses, before the SSRF guard runs."""
 
 
 async def register(
@@ -71,6 +75,14 @@ class TestRegistrationGuard:
         assert response.status_code == 422, (case, response.text)
         assert response.json()["reason"] == reason, case
         assert response.json()["message"]["en"].startswith("Webhook URL refused")
+
+    @pytest.mark.parametrize(("case", "url"), AGAINST_THE_STATED_PATTERN)
+    async def test_a_url_against_the_stated_pattern_is_a_field_error(
+        self, stack: Stack, gateway: httpx.AsyncClient, case: str, url: str
+    ) -> None:
+        response = await register(stack, gateway, url, ["31"], "agency-ssrf")
+        assert response.status_code == 422, (case, response.text)
+        assert [error["field"] for error in response.json()["errors"]] == ["url"], case
 
     async def test_the_allow_listed_receiver_is_accepted_and_secret_shown_once(
         self, stack: Stack, gateway: httpx.AsyncClient, receiver: FlakyReceiver
@@ -156,7 +168,9 @@ class TestDelivery:
         assert body["data"]["alert_id"] == delivery["alert_id"] == alert["id"]
         assert body["data"]["identifier"] == delivery["identifier"] == alert["identifier"]
         assert body["data"]["cap"]["identifier"] == alert["identifier"]
-        assert body["data"]["cap_url"] == f"{stack.url('gateway')}/v1/alerts/{alert['identifier']}"
+        assert body["data"]["cap_url"] == (
+            f"{stack.url('gateway')}/v1/alerts/{alert['identifier']}/cap"
+        )
 
     async def test_dead_lettered_after_the_last_attempt_then_redelivered(
         self, stack: Stack, gateway: httpx.AsyncClient, make_zone: Any

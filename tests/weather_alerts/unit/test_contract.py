@@ -15,6 +15,7 @@ from lumbung_weather_alerts.api.subscriptions import SubscriptionBody
 from lumbung_weather_alerts.api.views import AlertView
 from lumbung_weather_alerts.api.zones import NewZone, ZoneBody, ZoneView
 from lumbung_weather_alerts.domain.observations import Observation
+from lumbung_weather_alerts.domain.ssrf import url_pattern
 from lumbung_weather_alerts.domain.vessels import VESSEL_LIMITS, Risk, VesselClass, assess_vessel
 from lumbung_weather_alerts.domain.zones import BoundingBox
 from lumbung_weather_alerts.main import create_app
@@ -116,6 +117,19 @@ class TestRequestBodies:
         assert (regencies["minItems"], regencies["maxItems"]) == (1, 60)
         assert regencies["items"]["pattern"] == r"^\d{2}\.\d{2}$"
 
+    def test_the_webhook_url_states_the_deployments_scheme_rule(
+        self, document: dict[str, Any]
+    ) -> None:
+        url = body_schema(document, "post", "/v1/subscriptions")["properties"]["url"]
+        assert (url["format"], url["pattern"]) == ("uri", url_pattern(require_https=True))
+        test_stack = create_app(
+            WeatherAlertsSettings(
+                internal_secret=secrets.token_urlsafe(32), webhook_require_https=False
+            )
+        ).openapi()
+        relaxed = test_stack["components"]["schemas"]["SubscriptionBody"]["properties"]["url"]
+        assert relaxed["pattern"] == url_pattern(require_https=False)
+
 
 class TestDeclaredAnswers:
     @pytest.mark.parametrize(
@@ -126,9 +140,10 @@ class TestDeclaredAnswers:
             ("post", "/v1/zones", {400, 401, 403, 409, 422}),
             ("put", "/v1/zones/{zone_id}", {400, 401, 403, 404, 422}),
             ("delete", "/v1/zones/{zone_id}", {401, 403, 404, 409, 422}),
-            ("post", "/v1/observations", {400, 401, 403, 409, 422}),
+            ("post", "/v1/observations", {400, 401, 403, 404, 409, 422}),
             ("get", "/v1/alerts", {422}),
             ("get", "/v1/alerts/{alert_id}", {404, 422}),
+            ("get", "/v1/alerts/{alert_id}/cap", {404, 422}),
             ("get", "/v1/alerts/feed.atom", set()),
             ("get", "/v1/alerts/stream", {422}),
             ("get", "/v1/advisories", {422}),
@@ -154,6 +169,7 @@ class TestDeclaredAnswers:
 
         assert media("/v1/alerts/feed.atom") == {"application/atom+xml"}
         assert media("/v1/alerts/{alert_id}") == {"application/json", "application/cap+xml"}
+        assert media("/v1/alerts/{alert_id}/cap") == {"application/cap+xml"}
         assert media("/v1/alerts/stream") == {"text/event-stream"}
 
     def test_query_constraints_are_declared(self, document: dict[str, Any]) -> None:

@@ -73,6 +73,13 @@ class TestUrlGuard:
             await guard().check("https://nowhere.example/hook")
         assert refused.value.extra["reason"] == "unresolved"
 
+    async def test_a_bracketed_host_that_is_no_ipv6_address_is_refused_not_an_error(
+        self,
+    ) -> None:
+        with pytest.raises(UnsafeUrlError) as refused:
+            await guard(str(PUBLIC)).check("https://[agency.example]/hook")
+        assert refused.value.extra["reason"] == "no_host"
+
     async def test_system_resolver_resolves_ip_literals_to_themselves(self) -> None:
         assert await resolve("127.0.0.1", 80) == [ip_address("127.0.0.1")]
         assert await resolve(None, 80) == []

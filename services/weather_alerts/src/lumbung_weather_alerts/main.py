@@ -113,8 +113,9 @@ async def setup(runtime: Runtime[WeatherAlertsSettings]) -> WeatherAlertsState:
 
 def create_app(settings: WeatherAlertsSettings | None = None) -> FastAPI:
     """The weather-alerts service app (uvicorn factory)."""
-    return create_service_app(
-        settings or load_settings(WeatherAlertsSettings),
+    settings = settings or load_settings(WeatherAlertsSettings)
+    app = create_service_app(
+        settings,
         title="Lumbung weather alerts",
         description="Sea-condition alerts, BMKG rules, CAP/Atom/JSON/SSE feeds, agency webhooks.",
         # The stream router comes before the alerts router: `/{alert_id}` would take "stream".
@@ -129,3 +130,5 @@ def create_app(settings: WeatherAlertsSettings | None = None) -> FastAPI:
         ],
         setup=setup,
     )
+    subscriptions.publish_url_scheme(app, require_https=settings.webhook_require_https)
+    return app

@@ -31,6 +31,13 @@ _INVALID_TOKEN = Message(
 )
 
 
+def sign_in_first() -> AuthenticationError:
+    """The 401 for a caller without credentials where an account is needed."""
+    return AuthenticationError(
+        "unauthenticated", Message(id="Anda perlu masuk terlebih dahulu.", en="Please sign in.")
+    )
+
+
 async def authenticate(request: Request, edge: EdgeDep, ip: ClientIp) -> Identity:
     """The caller from `Authorization: Bearer <jwt>` or `X-API-Key`; 401 for a bad credential."""
     throttle = edge.throttle
@@ -65,9 +72,7 @@ Caller = Annotated[Identity, Depends(authenticate)]
 
 async def _signed_in(identity: Caller) -> Identity:
     if identity.role is Role.ANONYMOUS:
-        raise AuthenticationError(
-            "unauthenticated", Message(id="Anda perlu masuk terlebih dahulu.", en="Please sign in.")
-        )
+        raise sign_in_first()
     return identity
 
 

@@ -64,7 +64,7 @@ class ProxyRoute(BaseRoute):
             raise TypeError(f"service state 'edge' is {type(edge).__name__}, not Edge")
         ip = await client_ip(request, edge)
         identity = await authenticate(request, edge, ip)
-        response = await forward(request, edge, identity, ip, scope[UPSTREAM_SCOPE_KEY])
+        response = await forward(request, edge, identity, scope[UPSTREAM_SCOPE_KEY])
         await response(scope, receive, send)
 
     def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:

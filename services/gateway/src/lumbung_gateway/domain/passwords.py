@@ -17,6 +17,7 @@ list of Indonesian favourites are added as words a guesser would try first.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -33,6 +34,10 @@ PRODUCTION_PARAMETERS: Parameters = RFC_9106_LOW_MEMORY
 MIN_PASSWORD_LENGTH = 8
 # The cap bounds hashing work per request; 128 characters fits any passphrase or manager output.
 MAX_PASSWORD_LENGTH = 128
+NOT_ONLY_DIGITS = r"\D"
+"""Somewhere a character that is not a digit: the schema's `pattern` too. Python's `\\d` is any
+script's (Unicode Nd), so Arabic-Indic PINs are refused; an ECMA engine's is ASCII only."""
+_NOT_ONLY_DIGITS = re.compile(NOT_ONLY_DIGITS)
 MIN_STRENGTH = 3
 """zxcvbn score 0-4; 3 is "safely unguessable: moderate protection from an offline attack"."""
 ESTIMATED_PREFIX = 72
@@ -90,16 +95,19 @@ def check_password_policy(password: str, known_to_others: Iterable[str] = ()) ->
     number itself, and those are the first guesses of anyone holding the phone number.
     `known_to_others` are the account's own details (phone, name): a password built from them
     is guessable by anyone who knows the seller.
+
+    Length and digits are judged on the password as sent, as the API document states them
+    (`minLength`, `maxLength`, `pattern`), so a client checking the schema is never surprised;
+    NFC is for hashing and the estimate. Only the estimate cannot be stated in the document.
     """
-    length = len(_normalise(password))
-    if length < MIN_PASSWORD_LENGTH or length > MAX_PASSWORD_LENGTH:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise _weak(
             Message(
                 id=f"Kata sandi harus {MIN_PASSWORD_LENGTH} sampai {MAX_PASSWORD_LENGTH} karakter.",
                 en=f"Password must be {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters.",
             )
         )
-    if password.isdigit():
+    if not _NOT_ONLY_DIGITS.search(password):
         raise _weak(
             Message(
                 id="Kata sandi tidak boleh hanya berisi angka.",

@@ -45,8 +45,9 @@ class Throttle:
     def refund(self, scope: LimitScope, key: str) -> None:
         """Give back the token a request spent, once the service said it created nothing.
 
-        Only the service can tell (it holds the idempotency keys), so the token is spent first
-        and returned when the answer says `Idempotent-Replayed: true`; new orders never get one
-        back, so refunds cannot buy more orders than the limit allows.
+        Only the service can tell (it holds the idempotency keys and the roles), so the token
+        is spent first and returned when the answer says so (`Idempotent-Replayed: true`, a
+        refusal, an outage: `api.proxy`); new orders never get one back, so refunds cannot buy
+        more orders than the limit allows.
         """
         self._limiter.refund(scope, key, time.monotonic())

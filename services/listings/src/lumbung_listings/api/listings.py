@@ -8,23 +8,27 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi.exceptions import RequestValidationError
 from lumbung_shared.web.identity import Caller
 from lumbung_shared.web.responses import problem_responses
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, WithJsonSchema
 
 from lumbung_listings.api.deps import Creating, Deleting, Editing, Reading, Seller, StatusChanging
 from lumbung_listings.api.views import ListingView, listing_view
-from lumbung_listings.domain.access import etag, parse_if_match
+from lumbung_listings.domain.access import IF_MATCH_PATTERN, etag, parse_if_match
 from lumbung_listings.domain.lifecycle import Status
 from lumbung_listings.domain.listing import InvalidEditError, ListingDraft, ListingPatch
 
 router = APIRouter(prefix="/v1/listings", tags=["listings"])
 
-IfMatch = Annotated[
+_IF_MATCH = Header(
+    alias="if-match",
+    pattern=IF_MATCH_PATTERN,
+    description='The listing version being changed, as its `ETag` (`"3"`)',
+)
+IfMatch = Annotated[str, _IF_MATCH]
+"""Required on an edit: a patch is made against the version the seller saw (else 412)."""
+OptionalIfMatch = Annotated[
     str | None,
-    Header(
-        alias="if-match",
-        max_length=64,
-        description='The listing version being edited, as its `ETag` (`"3"`)',
-    ),
+    WithJsonSchema({"type": "string", "pattern": IF_MATCH_PATTERN}),  # absent, never `null`
+    _IF_MATCH,
 ]
 WRITE = (400, 401, 403, 404, 422)  # a body, a seller's role, a listing id
 
@@ -69,9 +73,7 @@ async def get_listing(
     return _with_etag(response, await read_listing(listing_id, caller))
 
 
-@router.patch(
-    "/{listing_id}", response_model=ListingView, responses=problem_responses(*WRITE, 412, 428)
-)
+@router.patch("/{listing_id}", response_model=ListingView, responses=problem_responses(*WRITE, 412))
 async def edit_listing(
     *,
     listing_id: str,
@@ -79,9 +81,12 @@ async def edit_listing(
     edit_listing: Editing,
     response: Response,
     patch: ListingPatch,
-    if_match: IfMatch = None,
+    if_match: IfMatch,
 ) -> ListingView:
     """Edit the seller-settable fields; `If-Match` must name the current version (else 412).
+
+    A missing `If-Match` is a 422 naming the header, with any wrong body fields in the same
+    answer (not a separate 428 round trip).
 
     Rules between fields are checked on the edited listing; what breaks them is a 422 listing
     every such field, like any invalid body.
@@ -108,7 +113,7 @@ async def change_status(
     change_listing_status: StatusChanging,
     response: Response,
     change: StatusChange,
-    if_match: IfMatch = None,
+    if_match: OptionalIfMatch = None,
 ) -> ListingView:
     """Publish, pause, resume or archive a listing (`If-Match` optional, checked when sent)."""
     version = None if if_match is None else parse_if_match(if_match)

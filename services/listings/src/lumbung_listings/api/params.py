@@ -1,8 +1,8 @@
 """Query parameters more than one route declares, each with the constraints the server enforces.
 
 Commodity and region filters are validated by the same catalogue checks as a listing's fields
-(bilingual `FieldError`s in the 422's `errors`), and declared as the catalogue's enum and the
-region code pattern so a generated client offers only values the server accepts.
+(bilingual `FieldError`s in the 422's `errors`), and declared as the catalogues' enums (the
+`RegionCode` component) so a generated client offers only values the server accepts.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query
-from lumbung_shared.regions import REGION_PATTERN
 from pydantic import AfterValidator, WithJsonSchema
 
 from lumbung_listings.domain.commodities import (
@@ -18,7 +17,7 @@ from lumbung_listings.domain.commodities import (
     COMMODITY_CODES,
     known_commodity_code,
 )
-from lumbung_listings.domain.regions import known_region_code
+from lumbung_listings.domain.regions import RegionCode
 from lumbung_listings.domain.search import MAX_CURSOR_LENGTH, MAX_PAGE_SIZE
 
 CURSOR_PATTERN = rf"^[A-Za-z0-9_-]{{1,{MAX_CURSOR_LENGTH}}}$"
@@ -34,9 +33,7 @@ CommodityFilter = Annotated[
     ),
 ]
 RegionFilter = Annotated[
-    str | None,
-    AfterValidator(lambda code: None if code is None else known_region_code(code)),
-    WithJsonSchema({"type": "string", "pattern": REGION_PATTERN}),
+    RegionCode | None,
     Query(
         description="A province `NN`, regency `NN.NN` or district `NN.NN.NN` "
         "(`GET /v1/catalogue/regions`); listings anywhere inside it match",

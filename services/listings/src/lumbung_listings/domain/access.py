@@ -44,21 +44,13 @@ def searchable_statuses(identity: Identity, seller_filter: str | None) -> frozen
     return PUBLIC_SEARCH
 
 
-def parse_if_match(header: str | None) -> int:
-    """The listing version an `If-Match` header names (`"3"`, `W/"3"` or `3`), else 428/412."""
-    if header is None:
-        raise DomainError(
-            code="if-match-required",
-            message=Message(
-                id="Header If-Match dengan versi iklan wajib dikirim.",
-                en="An If-Match header with the listing version is required.",
-            ),
-            status=428,
-        )
-    text = header.strip().removeprefix("W/").strip('"')
-    if not text.isdigit() or len(text) > 12:
-        raise stale_version(None)
-    return int(text)
+IF_MATCH_PATTERN = r'^(W/)?"?[0-9]{1,12}"?$'
+"""The ETags this service issues (`"3"`), also weak (`W/"3"`) or bare (`3`) as proxies send."""
+
+
+def parse_if_match(header: str) -> int:
+    """The listing version an `If-Match` header matching `IF_MATCH_PATTERN` names."""
+    return int(header.removeprefix("W/").strip('"'))
 
 
 def stale_version(current: int | None) -> DomainError:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from lumbung_shared.regions import REGION_PATTERN
 from lumbung_shared.text import SafeLine, SafeText
 from pydantic import (
     MISSING,
@@ -49,7 +48,7 @@ from lumbung_listings.domain.listing_rules import (
     check_unit,
     rules_as_json_schema,
 )
-from lumbung_listings.domain.regions import known_region_code
+from lumbung_listings.domain.regions import RegionCode
 from lumbung_listings.domain.vocabulary import TAG_LABELS_EN, Kind, Tag, Unit
 
 __all__ = [
@@ -93,7 +92,12 @@ def _whole_number(value: object) -> object:
     return value
 
 
-Title = Annotated[SafeLine, StringConstraints(strip_whitespace=True, min_length=3, max_length=120)]
+# Spaces at the ends are trimmed before the length is checked; the patterns say so to clients.
+Title = Annotated[
+    SafeLine,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=120),
+    Field(json_schema_extra={"pattern": r"\S[\s\S]+\S"}),
+]
 Description = Annotated[SafeText, StringConstraints(strip_whitespace=True, max_length=2000)]
 Rupiah = Annotated[
     int, Field(strict=True, ge=1, le=MAX_PRICE_PER_UNIT), BeforeValidator(_whole_number)
@@ -103,6 +107,7 @@ MinOrder = Annotated[int, Field(strict=True, ge=1, le=MAX_QUANTITY), BeforeValid
 Grade = Annotated[
     SafeLine,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=20),
+    Field(json_schema_extra={"pattern": r"\S"}),
     AfterValidator(_grade),
 ]
 CommodityCode = Annotated[
@@ -116,15 +121,6 @@ CommodityCode = Annotated[
 ]
 """A catalogue code: declared as the catalogue's enum, checked with a bilingual `FieldError`
 (rather than pydantic's enum error listing all 38 codes)."""
-RegionCode = Annotated[
-    str,
-    AfterValidator(known_region_code),
-    Field(
-        json_schema_extra={"pattern": REGION_PATTERN},
-        description="A Kemendagri region code from `GET /v1/catalogue/regions`: "
-        "province `NN`, regency `NN.NN` or district `NN.NN.NN`.",
-    ),
-]
 Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_distinct)]
 
 _SHALLOTS: dict[str, Any] = {

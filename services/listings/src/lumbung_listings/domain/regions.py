@@ -15,12 +15,13 @@ from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
-from typing import TypeGuard
+from typing import Annotated, TypeGuard
 
 from lumbung_shared import regions as shared_regions
 from lumbung_shared.errors import DomainError, NotFoundError
 from lumbung_shared.regions import prefixes
 
+from lumbung_listings.domain.catalogue_codes import CatalogueCode
 from lumbung_listings.domain.problems import as_field_error, invalid
 
 _DATA_FILE = "regions.csv"
@@ -98,6 +99,10 @@ class RegionCatalogue:
     def __contains__(self, code: object) -> bool:
         return isinstance(code, str) and code in self._names
 
+    def codes(self) -> list[str]:
+        """Every known code, in code order (a province before its regencies)."""
+        return sorted(self._names)
+
     def validate(self, code: object) -> str:
         """Return `code` if it names a known region, else raise a bilingual 422."""
         if not is_well_formed(code):
@@ -169,6 +174,19 @@ def known_region_code(code: str) -> str:
         return validate_region(code)
     except DomainError as error:
         raise as_field_error(error) from None
+
+
+RegionCode = Annotated[
+    str,
+    CatalogueCode(
+        name="RegionCode",
+        codes=lambda: default_catalogue().codes(),
+        check=known_region_code,
+        description="A Kemendagri region code from `GET /v1/catalogue/regions`: province `NN`, "
+        "regency `NN.NN` or district `NN.NN.NN`.",
+    ),
+]
+"""A known region's code, in bodies and filters alike (the `RegionCode` component)."""
 
 
 def ancestors(code: object) -> list[str]:

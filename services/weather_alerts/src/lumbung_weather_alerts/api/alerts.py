@@ -19,7 +19,12 @@ from pydantic import BaseModel
 from lumbung_weather_alerts.api.caching import cached_response
 from lumbung_weather_alerts.api.deps import Alerts, Settings
 from lumbung_weather_alerts.api.views import AlertView, alert_view
-from lumbung_weather_alerts.domain.alert_chain import AlertStatus, cap_alert_of, message_index
+from lumbung_weather_alerts.domain.alert_chain import (
+    AlertStatus,
+    Chain,
+    cap_alert_of,
+    message_index,
+)
 from lumbung_weather_alerts.domain.alert_query import AlertQuery
 from lumbung_weather_alerts.domain.atom import AtomFeed, entry_for_alert, render_atom
 from lumbung_weather_alerts.domain.cap import Severity
@@ -124,6 +129,16 @@ async def atom_feed(
     return cached_response(request, render_atom(feed), ATOM_XML, last_change)
 
 
+AlertId = Annotated[
+    str,
+    Path(
+        pattern=ALERT_ID,
+        max_length=100,
+        description="The alert's id (`id`, latest message) or one CAP message `identifier`",
+    ),
+]
+
+
 @router.get(
     "/{alert_id}",
     response_model=AlertView,
@@ -134,18 +149,7 @@ async def atom_feed(
     },
 )
 async def get_alert(
-    alert_id: Annotated[
-        str,
-        Path(
-            pattern=ALERT_ID,
-            max_length=100,
-            description="The alert's id (`id`, latest message) or one CAP message `identifier`",
-        ),
-    ],
-    request: Request,
-    caller: Caller,
-    alerts: Alerts,
-    settings: Settings,
+    alert_id: AlertId, request: Request, caller: Caller, alerts: Alerts, settings: Settings
 ) -> Response:
     """One alert as JSON, or as CAP 1.2 XML with `Accept: application/cap+xml`.
 
@@ -155,13 +159,39 @@ async def get_alert(
     doc = await alerts.one(alert_id)
     accept = request.headers.get("accept", "")
     if CAP_XML in accept or "application/xml" in accept:
-        requested = None if alert_id == doc["_id"] else alert_id
-        body = render_cap(cap_alert_of(doc, message_index(doc, requested)))
-        return cached_response(request, body, CAP_XML, doc["updated_at"])
+        return _cap_response(request, doc, alert_id)
     view = alert_view(doc, datetime.now(UTC), settings.public_base_url)
     return cached_response(
         request, view.model_dump_json().encode(), "application/json", doc["updated_at"]
     )
+
+
+@router.get(
+    "/{alert_id}/cap",
+    response_class=Response,
+    responses={
+        200: _xml(CAP_XML, "The CAP 1.2 message."),
+        **NOT_MODIFIED,
+        **problem_responses(404, 422),
+    },
+)
+async def get_alert_cap(
+    alert_id: AlertId, request: Request, caller: Caller, alerts: Alerts
+) -> Response:
+    """One alert as CAP 1.2 XML whatever `Accept` says: the link in `cap_url` and webhooks.
+
+    A route of its own because a generated client parses each status as one type: where the
+    200 of `GET /v1/alerts/{alert_id}` is JSON or CAP by `Accept`, it would parse CAP as JSON.
+    """
+    del caller
+    return _cap_response(request, await alerts.one(alert_id), alert_id)
+
+
+def _cap_response(request: Request, doc: Chain, alert_id: str) -> Response:
+    """The message `alert_id` names (the latest for the chain id) as cacheable CAP XML."""
+    requested = None if alert_id == doc["_id"] else alert_id
+    body = render_cap(cap_alert_of(doc, message_index(doc, requested)))
+    return cached_response(request, body, CAP_XML, doc["updated_at"])
 
 
 def _aware(moment: datetime | None) -> datetime | None:

@@ -1,11 +1,11 @@
 """Sea-state observations in (`/v1/observations`): agencies and admins post, the poller reads.
 
 A bad observation is refused whole before anything is stored: 422 with every bad field at
-once (the body is the `domain.observations.Observation` model), or 422 `invalid-observation`
-naming `zone_id` for a zone we do not know. A repeat of an identical observation is accepted
-and changes nothing. An agency reports only for zones whose regencies all lie inside its
-regions (`domain.scope`); otherwise 403 `region-out-of-scope`, nothing stored and no alert
-issued, updated or cancelled.
+once (the body is the `domain.observations.Observation` model), or 404 `zone-not-found` for a
+well-formed zone id we do not have (the body is valid; the zone it names is absent). A repeat
+of an identical observation is accepted and changes nothing. An agency reports only for zones
+whose regencies all lie inside its regions (`domain.scope`); otherwise 403
+`region-out-of-scope`, nothing stored and no alert issued, updated or cancelled.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class FeedSourceView(BaseModel):
     status_code=201,
     responses={
         200: {"model": IngestView, "description": "Nothing changed (`outcome`: no_change)."},
-        **problem_responses(400, 401, 403, 409, 422),
+        **problem_responses(400, 401, 403, 404, 409, 422),
     },
 )
 async def post_observation(

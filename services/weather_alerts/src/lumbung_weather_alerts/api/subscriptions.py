@@ -12,9 +12,9 @@ their existence does not leak. Admins are unrestricted.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, FastAPI, Path, Query, Response
 from lumbung_shared.clock import utc_now
 from lumbung_shared.mongo import Document
 from lumbung_shared.web.guards import NO_STORE
@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lumbung_weather_alerts.api.deps import Agency, Deliveries, Subscriptions
 from lumbung_weather_alerts.domain.cap import Severity
+from lumbung_weather_alerts.domain.ssrf import url_pattern
 from lumbung_weather_alerts.domain.subscriptions import RegencyPrefix
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
@@ -52,14 +53,36 @@ class SubscriptionBody(BaseModel):
     url: str = Field(
         min_length=8,
         max_length=2048,
-        pattern=r"^[A-Za-z][A-Za-z0-9+.-]*://",
-        description="An absolute URL; the SSRF guard then wants https (plain http on test "
-        "stacks only), no credentials, and a host resolving to public addresses only (422 "
+        pattern=url_pattern(require_https=False),
+        json_schema_extra={"format": "uri"},
+        description="An absolute https URL (plain http on test stacks only) with no "
+        "credentials; its host must resolve to public addresses only (422 "
         "`unsafe-webhook-url` with its `reason` otherwise), at registration and before every "
         "delivery.",
     )
     regency_prefixes: list[RegencyPrefix] = Field(min_length=1, max_length=50)
     min_severity: Severity = Severity.MODERATE
+
+
+def publish_url_scheme(app: FastAPI, *, require_https: bool) -> None:
+    """State in `app`'s document the scheme this deployment's SSRF guard accepts.
+
+    The body model admits http as well (test stacks deliver to a plain-http receiver), and the
+    guard then refuses it where https is required; the document states the narrower rule of
+    the deployment, so a schema-valid URL is not refused for its scheme. Hand-written because
+    pydantic fixes a field's pattern when the model is defined, before settings are read.
+    """
+    if not require_https:
+        return
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = build()  # cached by FastAPI: the change below is made once
+        body = schema["components"]["schemas"]["SubscriptionBody"]
+        body["properties"]["url"]["pattern"] = url_pattern(require_https=True)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override
 
 
 class SubscriptionView(BaseModel):

@@ -74,7 +74,7 @@ _EXAMPLE: dict[str, Any] = {
             "severity": "Severe",
         }
     ],
-    "cap_url": f"https://api.lumbung.id/v1/alerts/{_CHAIN}-1",
+    "cap_url": f"https://api.lumbung.id/v1/alerts/{_CHAIN}-1/cap",
 }
 
 
@@ -113,7 +113,9 @@ class AlertView(BaseModel):
     instruction: Text
     references: list[str] = Field(description="CAP identifiers of the earlier messages.")
     messages: list[MessageSummary]
-    cap_url: str = Field(description="The latest message as CAP 1.2 XML (public URL).")
+    cap_url: str = Field(
+        description="The message as CAP 1.2 XML (public URL of `GET /v1/alerts/{alert_id}/cap`)."
+    )
 
 
 def alert_view(doc: Chain, now: datetime, base_url: str, index: int | None = None) -> AlertView:
@@ -157,5 +159,5 @@ def alert_view(doc: Chain, now: datetime, base_url: str, index: int | None = Non
         instruction=Text(id=alert.instruction.id, en=alert.instruction.en),
         references=[reference.identifier for reference in alert.references],
         messages=[MessageSummary.model_validate(m) for m in doc["messages"][: position + 1]],
-        cap_url=f"{base_url}/v1/alerts/{alert.identifier}",
+        cap_url=f"{base_url}/v1/alerts/{alert.identifier}/cap",
     )

@@ -9,7 +9,7 @@ The model is the `POST /v1/observations` body as well as what the feed poller ch
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from lumbung_shared.errors import DomainError, FieldError, Message
@@ -75,6 +75,23 @@ class Observation(BaseModel):
     )
     source: str = Field(min_length=1, max_length=200, description="Who observed or forecast.")
 
+    @field_validator("valid_from", "valid_to")
+    @classmethod
+    def _representable_in_utc(cls, moment: datetime) -> datetime:
+        """Stored in UTC: a time at the calendar's edge whose UTC equivalent falls outside
+        years 1-9999 (e.g. 0001-01-01T00:00+14:00) cannot be kept, so it is a field error."""
+        try:
+            moment.astimezone(UTC)
+        except OverflowError:
+            raise FieldError(
+                "time-out-of-range",
+                Message(
+                    id="Waktu ini di luar rentang yang dapat disimpan (tahun 1-9999 UTC).",
+                    en="This time is outside the storable range (years 1-9999 UTC).",
+                ),
+            ) from None
+        return moment
+
     @field_validator("max_wave_m")
     @classmethod
     def _max_not_below_significant(cls, max_m: float, info: ValidationInfo) -> float:
@@ -124,8 +141,18 @@ class Observation(BaseModel):
         return vessel_risk(self.wind_speed_knots, self.significant_wave_m)
 
 
-def invalid_observation(field: str, message: Message) -> DomainError:
-    """A refusal found after the body was valid (an unknown zone): 422, bilingual, field named."""
+def zone_not_found(zone_id: str) -> DomainError:
+    """The observation is well-formed but names a zone we do not have: 404, not 422.
+
+    The body itself is valid (the zone could exist); what is absent is the zone it refers to,
+    so the answer points at the list of zones rather than at a field rule.
+    """
     return DomainError(
-        code="invalid-observation", message=message, status=422, extra={"field": field}
+        code="zone-not-found",
+        message=Message(
+            id=f"Wilayah perairan '{zone_id}' tidak dikenal; daftar wilayah: GET /v1/zones.",
+            en=f"Unknown maritime zone '{zone_id}'; the zones are listed at GET /v1/zones.",
+        ),
+        status=404,
+        extra={"field": "zone_id"},
     )

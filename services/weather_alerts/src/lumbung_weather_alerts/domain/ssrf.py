@@ -111,6 +111,23 @@ def _embedded_v4(ip: IPv6Address) -> IPv4Address | None:
     return ip.sixtofour
 
 
+_HOST = r"(?:(?:[A-Za-z0-9._~!$&'()*+,;=-]|%[0-9A-Fa-f]{2})+|\[[0-9A-Fa-f:.]+\])"
+_PORT = r"(?::(?:[0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+_PCHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})"
+_REST = rf"(?:/(?:{_PCHAR}|/)*)?(?:\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?"
+
+
+def url_pattern(*, require_https: bool) -> str:
+    """The part of this policy a JSON Schema `pattern` can state, for the published contract.
+
+    The scheme, a host with no credentials (no `@` before it), a port from 0 to 65535 and
+    RFC 3986 characters only. Where the host resolves to is the rest of the policy
+    (`check_url`); no pattern can say that.
+    """
+    scheme = "https" if require_https else "https?"
+    return f"^{scheme}://{_HOST}{_PORT}{_REST}$"
+
+
 def check_url(
     url: str,
     resolved_ips: Sequence[IPAddress],
@@ -141,7 +158,10 @@ def check_url(
 
 
 def _checked_host(url: str, *, require_https: bool) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a bracketed host that is no IPv6 address, e.g. "https://[a.b]/"
+        raise UnsafeUrlError(Refusal.NO_HOST) from None
     allowed = ("https",) if require_https else ("https", "http")
     if parts.scheme.lower() not in allowed:
         raise UnsafeUrlError(Refusal.SCHEME)

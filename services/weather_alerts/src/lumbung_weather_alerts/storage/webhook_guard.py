@@ -43,8 +43,8 @@ class UrlGuard:
         """Every address `url`'s host resolves to, all of them allowed; else `UnsafeUrlError`."""
         if len(url) > MAX_URL_LENGTH:
             raise UnsafeUrlError(Refusal.NO_HOST)
-        parts = urlsplit(url)
         try:
+            parts = urlsplit(url)  # raises for a bracketed host that is no IPv6 address
             port = parts.port
         except ValueError:
             raise UnsafeUrlError(Refusal.NO_HOST) from None

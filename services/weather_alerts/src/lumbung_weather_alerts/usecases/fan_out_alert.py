@@ -65,7 +65,7 @@ class FanOutAlert:
             log.warning("message of event not found", extra={"alert_id": notice.identifier})
             return 0
         peak = _SEVERITY_BY_RANK[chain["peak_severity_rank"]]
-        cap_url = f"{self._base_url}/v1/alerts/{notice.identifier}"
+        cap_url = f"{self._base_url}/v1/alerts/{notice.identifier}/cap"
         body = webhook_body(
             chain, notice.identifier, notice.event_type, notice.occurred_at, cap_url
         )

@@ -23,7 +23,7 @@ from typing import Final, Literal
 from uuid import uuid4
 
 from lumbung_shared.clock import to_millis
-from lumbung_shared.errors import ConflictError, DomainError, Message
+from lumbung_shared.errors import ConflictError, Message
 
 from lumbung_weather_alerts.domain.alert_chain import Chain, new_chain, state_of, superseded
 from lumbung_weather_alerts.domain.lifecycle import (
@@ -35,7 +35,7 @@ from lumbung_weather_alerts.domain.lifecycle import (
     UpdateReason,
     decide,
 )
-from lumbung_weather_alerts.domain.observations import Observation, invalid_observation
+from lumbung_weather_alerts.domain.observations import Observation, zone_not_found
 from lumbung_weather_alerts.domain.scope import RegionScope
 from lumbung_weather_alerts.domain.waves import WaveCategory
 from lumbung_weather_alerts.domain.zones import Zone
@@ -101,13 +101,13 @@ class ReportObservation:
     ) -> IngestResult:
         """Store the observation and publish what it changes.
 
-        422 for an unknown zone; 403 `region-out-of-scope` when the zone reaches outside
-        `scope` (nothing stored, no alert touched).
+        404 `zone-not-found` for an unknown zone; 403 `region-out-of-scope` when the zone
+        reaches outside `scope` (nothing stored, no alert touched).
         """
         observation = to_stored_precision(observation)
         zone = await self._zones.find(observation.zone_id)
         if zone is None:
-            raise _unknown_zone(observation.zone_id)
+            raise zone_not_found(observation.zone_id)
         scope.check_zone(zone)
         observation_id, new = await self._observations.record(observation, now)
         for _ in range(MAX_DECIDE_ROUNDS):
@@ -178,14 +178,4 @@ def to_stored_precision(observation: Observation) -> Observation:
             "valid_from": to_millis(observation.valid_from),
             "valid_to": to_millis(observation.valid_to),
         }
-    )
-
-
-def _unknown_zone(zone_id: str) -> DomainError:
-    return invalid_observation(
-        "zone_id",
-        Message(
-            id=f"Wilayah perairan '{zone_id}' tidak dikenal.",
-            en=f"Unknown maritime zone '{zone_id}'.",
-        ),
     )
