@@ -40,6 +40,15 @@ class Actor(StrEnum):
     COURIER = "courier"
 
 
+ACTOR_NAMES_ID = {
+    Actor.BUYER: "pembeli",
+    Actor.SELLER: "penjual",
+    Actor.ADMIN: "admin",
+    Actor.SYSTEM: "sistem",
+    Actor.COURIER: "kurir",
+}
+
+
 STATE_LABELS: Final[dict[OrderState, Message]] = {
     OrderState.PENDING: Message(id="menunggu stok", en="pending"),
     OrderState.RESERVED: Message(id="stok dipesan", en="reserved"),
@@ -127,7 +136,7 @@ def transition(state: OrderState, target: OrderState, actor: Actor) -> Transitio
     if actor not in rule.actors:
         raise ForbiddenError(
             Message(
-                id=f"Peran {actor.value} tidak boleh mengubah pesanan menjadi "
+                id=f"Peran {ACTOR_NAMES_ID[actor]} tidak boleh mengubah pesanan menjadi "
                 f"'{STATE_LABELS[target].id}'.",
                 en=f"The {actor.value} role may not mark an order {STATE_LABELS[target].en}.",
             )
