@@ -15,6 +15,8 @@ from typing import Any
 from lumbung_shared.errors import DomainError, Message
 
 MAX_CURSOR_LENGTH = 512
+CURSOR_PATTERN = r"^[A-Za-z0-9_-]+$"
+"""What every page cursor is made of (URL-safe base64), declared on each `cursor` parameter."""
 
 
 class InvalidCursorError(DomainError):

@@ -15,7 +15,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from lumbung_shared.identity import Identity
-from lumbung_shared.web.dead_letters import DeadLetterPage, DeadLetterView
+from lumbung_shared.web.dead_letters import (
+    ConsumerGroup,
+    DeadLetterPage,
+    DeadLetterView,
+    LetterId,
+)
 from lumbung_shared.web.responses import problem_responses
 
 from lumbung_gateway.api.auth import Admin
@@ -32,8 +37,6 @@ UPSTREAM_PATH = "/v1/admin/dead-letters"
 MAX_PAGE = 100
 
 ServiceName = Annotated[str, Path(max_length=32, json_schema_extra={"enum": list(SERVICES)})]
-DeadLetterId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
-"""As the services define it (`lumbung_shared.web.dead_letters`)."""
 ANSWERS = (404, 422, 503)
 """404 for an unknown service or letter, 503 when the service is away; the rest its own."""
 
@@ -88,7 +91,7 @@ async def list_dead_letters(
     door: Door,
     cursor: Annotated[str | None, Query(max_length=512)] = None,
     limit: Annotated[int | None, Query(ge=1, le=MAX_PAGE)] = None,
-    consumer_group: Annotated[str | None, Query(pattern=r"^[a-z0-9_.-]{1,120}$")] = None,
+    consumer_group: ConsumerGroup = None,
 ) -> Response:
     """A page of a service's dead letters (admin only)."""
     query = {"cursor": cursor, "limit": limit, "consumer_group": consumer_group}
@@ -100,7 +103,7 @@ async def list_dead_letters(
     response_model=DeadLetterView,
     responses=problem_responses(*ANSWERS),
 )
-async def get_dead_letter(dead_letter_id: DeadLetterId, door: Door) -> Response:
+async def get_dead_letter(dead_letter_id: LetterId, door: Door) -> Response:
     """One dead letter of a service: the record, where it came from and why it failed."""
     return await door.pass_on(f"{UPSTREAM_PATH}/{dead_letter_id}")
 
@@ -110,6 +113,6 @@ async def get_dead_letter(dead_letter_id: DeadLetterId, door: Door) -> Response:
     response_model=DeadLetterView,
     responses=problem_responses(409, *ANSWERS),
 )
-async def replay_dead_letter(dead_letter_id: DeadLetterId, door: Door) -> Response:
+async def replay_dead_letter(dead_letter_id: LetterId, door: Door) -> Response:
     """Send a dead letter back to its topic once; its consumer handles it idempotently."""
     return await door.pass_on(f"{UPSTREAM_PATH}/{dead_letter_id}/replay")

@@ -12,7 +12,7 @@ from typing import Annotated, Final
 
 from fastapi import APIRouter, Body, Header, Query, Request
 from fastapi.responses import JSONResponse
-from lumbung_shared.cursors import MAX_CURSOR_LENGTH
+from lumbung_shared.cursors import CURSOR_PATTERN, MAX_CURSOR_LENGTH
 from lumbung_shared.web.problems import problem
 from lumbung_shared.web.responses import problem_responses
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,7 +35,6 @@ from lumbung_orders.usecases.move_order import OrderMove
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
 MAX_PAGE: Final = 100
-CURSOR_PATTERN: Final = r"^[A-Za-z0-9_-]+$"
 """What `next_cursor` looks like (URL-safe base64, `lumbung_shared.cursors`); only a cursor this
 service handed out is accepted, anything else is 422 `invalid-cursor`."""
 

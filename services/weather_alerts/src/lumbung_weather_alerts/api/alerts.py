@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from lumbung_shared.cursors import CURSOR_PATTERN
 from lumbung_shared.web.identity import Caller
 from lumbung_shared.web.problems import language
 from lumbung_shared.web.responses import problem_responses
@@ -36,8 +37,6 @@ router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 CAP_XML = "application/cap+xml"
 ATOM_XML = "application/atom+xml"
 ZONE_ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-CURSOR = r"^[A-Za-z0-9_-]+$"
-"""URL-safe base64 without padding (`lumbung_shared.cursors`)."""
 ALERT_ID = r"^[A-Za-z0-9._-]+$"
 """Chain ids and CAP identifiers as we make them (`lumbung-<date>-<hex>`, `-<n>` per message)."""
 
@@ -77,7 +76,9 @@ async def list_alerts(
     ] = None,
     cursor: Annotated[
         str | None,
-        Query(max_length=200, pattern=CURSOR, description="`next_cursor` of the previous page"),
+        Query(
+            max_length=200, pattern=CURSOR_PATTERN, description="`next_cursor` of the previous page"
+        ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Response:
