@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from bson import ObjectId
+from lumbung_shared.metrics import render
 from lumbung_shared.store_metrics import StoreMetrics, scans
 from prometheus_client.parser import text_string_to_metric_families
 from pymongo import monitoring
@@ -29,7 +30,7 @@ def counts(
     metrics: StoreMetrics, sample: str = "lumbung_store_commands_total"
 ) -> dict[tuple[str, ...], float]:
     """(service, collection, command, scan) → value, read back from the Prometheus text."""
-    text = metrics.render()[0].decode()
+    text = render(metrics.registry)[0].decode()
     return {
         tuple(s.labels[k] for k in LABELS): s.value
         for family in text_string_to_metric_families(text)
@@ -128,8 +129,8 @@ class TestCounting:
 
     def test_text_by_default_and_open_metrics_when_the_scraper_asks(self) -> None:
         metrics = StoreMetrics("orders")
-        assert metrics.render()[1].startswith("text/plain; version=0.0.4")
-        asked = metrics.render("application/openmetrics-text; version=1.0.0")
+        assert render(metrics.registry)[1].startswith("text/plain; version=0.0.4")
+        asked = render(metrics.registry, "application/openmetrics-text; version=1.0.0")
         assert asked[1].startswith("application/openmetrics-text")
         assert asked[0].rstrip().endswith(b"# EOF")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -25,12 +25,12 @@ from lumbung_shared.dead_letters import DeadLetters, ReplayDeadLetter
 from lumbung_shared.events import Topic
 from lumbung_shared.inbox import ProcessedEvents
 from lumbung_shared.kafka import EventHandler, dead_letter_publisher, make_broker, outbox_publisher
+from lumbung_shared.metrics import ServiceMetrics, render, serving_metrics
 from lumbung_shared.mongo import Document, make_mongo_client, mongo_ready
 from lumbung_shared.observability import configure_logging
 from lumbung_shared.outbox import OutboxRelay
 from lumbung_shared.redelivery import DeliveryPolicy
 from lumbung_shared.settings import ServiceSettings
-from lumbung_shared.store_metrics import StoreMetrics
 from lumbung_shared.web import dead_letters as dead_letters_api
 from lumbung_shared.web import health
 from lumbung_shared.web.guards import SecurityHeadersMiddleware
@@ -62,8 +62,9 @@ class Runtime(Generic[SettingsT]):
     relay: OutboxRelay
     inbox: ProcessedEvents
     dead_letters: DeadLetters
-    store_metrics: StoreMetrics
-    """Counts this process's store commands; a client that setup opens takes its listener."""
+    metrics: ServiceMetrics
+    """The process's one registry; a service registers its own families in `metrics.registry`,
+    and a store client that setup opens takes `metrics.store.listener`."""
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     consumers: list[EventConsumer] = field(default_factory=list)
 
@@ -123,11 +124,11 @@ async def retry_until_up(what: str, attempt: Callable[[], Awaitable[None]]) -> N
 
 
 def _lifespan(
-    settings: SettingsT, setup: Setup[SettingsT], store_metrics: StoreMetrics
+    settings: SettingsT, setup: Setup[SettingsT], metrics: ServiceMetrics
 ) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
-        mongo = make_mongo_client(settings, [store_metrics.listener])
+        mongo = make_mongo_client(settings, [metrics.store.listener])
         db = mongo[settings.mongo_database]
         broker = make_broker(settings)
         relay = OutboxRelay(
@@ -147,7 +148,7 @@ def _lifespan(
             relay,
             ProcessedEvents(db.processed_events),
             letters,
-            store_metrics,
+            metrics,
         )
         await retry_until_up("mongo", lambda: _ping(mongo))
         await letters.ensure_indexes()
@@ -160,6 +161,10 @@ def _lifespan(
         tasks = [asyncio.create_task(loop()) for loop in runtime.background]
         if settings.outbox_relay_enabled:
             tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+        exits = AsyncExitStack()
+        await exits.enter_async_context(
+            serving_metrics(metrics.registry, settings.metrics_host, settings.metrics_port)
+        )
         try:
             legacy = dict(state) if isinstance(state, Mapping) else {}
             yield {
@@ -177,6 +182,7 @@ def _lifespan(
             await asyncio.gather(*tasks, return_exceptions=True)
             await broker.stop()
             await mongo.close()
+            await exits.aclose()
 
     return lifespan
 
@@ -202,13 +208,13 @@ def _asyncapi_router(service: str, sends: Sequence[str]) -> APIRouter:
     return router
 
 
-def _metrics_router(store_metrics: StoreMetrics) -> APIRouter:
+def _metrics_router(service_metrics: ServiceMetrics) -> APIRouter:
     router = APIRouter()
 
     @router.get("/metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:
-        """Store commands sent by this process, and which of them scan (Prometheus text)."""
-        body, content_type = store_metrics.render(request.headers.get("accept"))
+        """The process's registry (Prometheus text); the app port is internal, never proxied."""
+        body, content_type = render(service_metrics.registry, request.headers.get("accept"))
         return Response(body, media_type=content_type)
 
     return router
@@ -232,15 +238,16 @@ def create_service_app(
     `lumbung_shared.web.dead_letters`): its consumers record there what they give up on.
 
     `sends` lists the event types the service emits, for its AsyncAPI document. `/metrics`
-    counts the process's store commands (see `lumbung_shared.store_metrics`).
+    serves the process's registry (`lumbung_shared.metrics`), and so does the metrics port
+    when `metrics_port` is set.
     """
     configure_logging(settings.service_name, settings.log_level)
-    store_metrics = StoreMetrics(settings.service_name)
+    metrics = ServiceMetrics.for_service(settings.service_name)
     app = FastAPI(
         title=title,
         description=description,
         version="0.1.0",
-        lifespan=_lifespan(settings, setup, store_metrics),
+        lifespan=_lifespan(settings, setup, metrics),
     )
     app.state.internal_secret = settings.internal_secret.get_secret_value().encode()
     app.state.identity_audience = settings.service_name
@@ -252,7 +259,7 @@ def create_service_app(
     app.add_middleware(HeadAsGetMiddleware)  # outermost: everything inside sees the GET
     app.include_router(health.router)
     app.include_router(_asyncapi_router(settings.service_name, sends))
-    app.include_router(_metrics_router(store_metrics))
+    app.include_router(_metrics_router(metrics))
     app.include_router(dead_letters_api.router)
     for router in routers:
         app.include_router(router)

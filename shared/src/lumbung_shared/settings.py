@@ -89,6 +89,12 @@ class ServiceSettings(BaseSettings):
     consumer_attempt_timeout_seconds: float = Field(
         default=10.0, gt=0, title="Longest one handler attempt (and one dead-letter write) may take"
     )
+    metrics_port: int | None = Field(
+        default=None, ge=0, le=65535, title="Port serving the Prometheus registry (unset: none)"
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", max_length=255, title="Address the metrics port binds to"
+    )
     log_level: str = Field(default="INFO", title="Log level")
 
     @property

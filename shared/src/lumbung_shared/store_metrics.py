@@ -18,7 +18,6 @@ from typing import Any
 
 from bson import ObjectId
 from prometheus_client import CollectorRegistry, Counter
-from prometheus_client.exposition import choose_encoder
 from pymongo import monitoring
 
 COMMANDS_TOTAL = "lumbung_store_commands"
@@ -117,10 +116,10 @@ class StoreCommandCounter(monitoring.CommandListener):
 
 
 class StoreMetrics:
-    """One service's store-command counts, in a registry of its own (one per app, no globals)."""
+    """One service's store-command counts, in the process's registry (one per app, no globals)."""
 
-    def __init__(self, service: str) -> None:
-        self.registry = CollectorRegistry()
+    def __init__(self, service: str, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry if registry is not None else CollectorRegistry()
         labels = ["service", "collection", "command", "scan"]
         commands = Counter(
             COMMANDS_TOTAL,
@@ -136,11 +135,3 @@ class StoreMetrics:
             registry=self.registry,
         )
         self.listener = StoreCommandCounter(service, commands, seconds)
-
-    def render(self, accept: str | None = None) -> tuple[bytes, str]:
-        """The registry and its content type, in the format the scraper's `Accept` asks for.
-
-        Prometheus text 0.0.4 by default, OpenMetrics when asked (the library's negotiation).
-        """
-        encoder, content_type = choose_encoder(accept or "")
-        return encoder(self.registry), content_type

@@ -24,6 +24,7 @@ from lumbung_orders.messaging.listings import listing_handlers
 from lumbung_orders.messaging.sea_alerts import sea_alert_handlers
 from lumbung_orders.messaging.stock import stock_handlers
 from lumbung_orders.messaging.wire import OrderWire
+from lumbung_orders.metrics import OrderTransitionCounter
 from lumbung_orders.settings import OrdersSettings
 from lumbung_orders.storage.idempotency import IdempotencyRepository
 from lumbung_orders.storage.listing_snapshots import ListingSnapshotRepository
@@ -73,7 +74,7 @@ def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
         repository = OrderRepository(runtime.db.orders, wake)
         keys = IdempotencyRepository(runtime.db.idempotency_keys)
         alerts = ActiveSeaAlerts(runtime.db.sea_alerts)
-        store = make_mongo_client(settings, [runtime.store_metrics.listener])
+        store = make_mongo_client(settings, [runtime.metrics.store.listener])
         runtime.run_in_background(_closed_at_shutdown(store))
         checkout = store[settings.mongo_database]
         await repository.ensure_indexes()
@@ -82,7 +83,8 @@ def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
         backlog = SagaBacklog(
             settings.saga_backlog_limit, settings.saga_backlog_slot_seconds, time.monotonic
         )
-        changes = OrderChanges(repository, wire, backlog)
+        transitions = OrderTransitionCounter(runtime.metrics.registry, settings.service_name)
+        changes = OrderChanges(repository, wire, backlog, transitions)
         risk = FlagDeliveryRisk(repository, changes, alerts)
         arrivals = ListingArrivals()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
@@ -19,3 +20,18 @@ class TimelineEntry(BaseModel):
     actor_id: str | None = None
     at: datetime
     reason: str | None = None
+
+
+def moves_since(
+    state: OrderState, steps: Sequence[TimelineEntry]
+) -> list[tuple[OrderState, OrderState]]:
+    """The state changes `steps` made, in order, starting from `state`.
+
+    `steps` are the timeline entries one write appended: each entry is one move (`Order._move`
+    appends exactly one), so a delivery that also completes the order is two moves.
+    """
+    moves: list[tuple[OrderState, OrderState]] = []
+    for step in steps:
+        moves.append((state, step.state))
+        state = step.state
+    return moves

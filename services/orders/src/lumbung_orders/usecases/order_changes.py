@@ -7,14 +7,16 @@ is taken again on the fresh state — so, for example, a seller confirming at th
 sweeper expires the order ends with exactly one of the two, never both.
 
 Every change passes here, so this is also where checkout's saga backlog learns that an order is
-no longer pending (reserved, rejected, timed out or cancelled) and frees its slot.
+no longer pending (reserved, rejected, timed out or cancelled) and frees its slot, and where
+each state change is counted (`OrderTransitions`): once it is written, never for a decision that
+changed nothing (a replay) or a write that lost its race (decided again).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Final
+from typing import Final, Protocol
 
 from lumbung_shared.errors import ConflictError, Message, NotFoundError
 from lumbung_shared.identity import Identity
@@ -26,6 +28,7 @@ from lumbung_orders.domain.order import Order
 from lumbung_orders.domain.saga_backlog import SagaBacklog
 from lumbung_orders.domain.states import OrderState
 from lumbung_orders.domain.stored_order import StoredOrder
+from lumbung_orders.domain.timeline import moves_since
 from lumbung_orders.messaging.wire import OrderWire
 from lumbung_orders.storage.orders import OrderRepository
 
@@ -37,15 +40,31 @@ Decision = Callable[[Order], list[OrderEvent]]
 """Mutates the order it is given and returns the events to emit (may raise DomainError)."""
 
 
+class OrderTransitions(Protocol):
+    """Told of every state change that was written (the service's metrics count them)."""
+
+    def counted(self, source: OrderState, target: OrderState) -> None: ...
+
+
+class _Uncounted:
+    def counted(self, source: OrderState, target: OrderState) -> None:
+        del source, target
+
+
 class OrderChanges:
     """The one way orders change: decide on the fresh order, write it and its events guarded."""
 
     def __init__(
-        self, repository: OrderRepository, wire: OrderWire, backlog: SagaBacklog | None = None
+        self,
+        repository: OrderRepository,
+        wire: OrderWire,
+        backlog: SagaBacklog | None = None,
+        transitions: OrderTransitions | None = None,
     ) -> None:
         self._orders = repository
         self._wire = wire
         self._backlog = backlog
+        self._transitions = transitions or _Uncounted()
 
     async def change(
         self, order_id: str, decide: Decision, identity: Identity | None = None
@@ -59,6 +78,9 @@ class OrderChanges:
                 return self._seen(stored)
             saved = await self._orders.save(stored, order, self._wire.envelopes(order, events))
             if saved is not None:
+                steps = saved.order.timeline[len(stored.order.timeline) :]
+                for source, target in moves_since(stored.order.state, steps):
+                    self._transitions.counted(source, target)
                 return self._seen(saved)
             log.info("order changed concurrently; deciding again", extra={"order_id": order_id})
         raise TransientError(f"order {order_id} kept changing under {MAX_ATTEMPTS} attempts")
