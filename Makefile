@@ -12,11 +12,13 @@ help: ## list targets
 install: ## create .venv and install the workspace from uv.lock
 	@scripts/bootstrap.sh
 
-up: install ## fetch/build Kafka and FerretDB (cached), start them and the four services
-	@$(PY) python -m devstack up
+OBSERVE := $(if $(filter 1 true yes,$(OBSERVABILITY)),--observability)
+
+up: install ## fetch/build Kafka and FerretDB (cached), start them and the four services; OBSERVABILITY=1 adds Jaeger and Prometheus
+	@$(PY) python -m devstack up $(OBSERVE)
 
 demo: install ## `make up`, then load the demo marketplace once (through the API) and print the logins
-	@$(PY) python -m devstack demo
+	@$(PY) python -m devstack demo $(OBSERVE)
 
 down: ## stop exactly what `make up` started (by PID)
 	@$(PY) python -m devstack down

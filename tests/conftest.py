@@ -1,4 +1,4 @@
-"""Fixtures: a private, real stack (Kafka + FerretDB + services) per test session.
+"""Fixtures: a private, real stack (Kafka + FerretDB + Jaeger + services) per test session.
 
 Started on free ports in a temporary folder, so the suite needs nothing started by hand and
 never touches a developer's `make up` stack. Only the integration tests ask for it.
@@ -33,6 +33,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         ports=Ports.free(),
         partitions=2,
         service_env={name: dict(env) for name, env in SERVICE_ENV.items()},
+        # Jaeger too: tests/integration/test_order_trace.py finds one order's trace in it.
+        tracing=True,
     )
     try:
         running.up()

@@ -118,7 +118,8 @@ class TestComposeServices:
         assert compose["gateway"]["depends_on"][upstream]["condition"] == "service_started"
 
     def test_only_the_gateway_is_published(self, compose: dict[str, Any]) -> None:
-        published = [name for name, spec in compose.items() if spec.get("ports")]
+        default = {name: spec for name, spec in compose.items() if not spec.get("profiles")}
+        published = [name for name, spec in default.items() if spec.get("ports")]
         assert published == ["gateway"]
         # Loopback only: a TLS-terminating proxy in front publishes it (CL-0005).
         assert compose["gateway"]["ports"] == ["127.0.0.1:8000:8000"]
@@ -138,6 +139,58 @@ class TestComposeServices:
         assert "zookeeper" not in yaml.safe_dump(compose).lower()
         major = int(compose["mongo"]["image"].split(":")[1].split(".")[0])
         assert major >= 7
+
+
+class TestComposeObservability:
+    @pytest.mark.parametrize("service", list(SETTINGS))
+    def test_metrics_are_served_on_the_internal_network_only(
+        self, compose: dict[str, Any], service: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        variables = filled_dotenv()
+        env = {k: interpolate(v, variables) for k, v in compose[service]["environment"].items()}
+        settings = load_settings(monkeypatch, service, env)
+        assert settings.metrics_port == 9400  # type: ignore[attr-defined]
+        assert settings.metrics_host == "0.0.0.0"  # type: ignore[attr-defined]  # noqa: S104
+        assert not any(
+            ":9400" in str(port) for spec in compose.values() for port in spec.get("ports", [])
+        )
+
+    @pytest.mark.parametrize("service", list(SETTINGS))
+    def test_tracing_is_off_unless_dotenv_turns_it_on(
+        self, compose: dict[str, Any], service: str
+    ) -> None:
+        env = {
+            k: interpolate(v, dotenv_example()) for k, v in compose[service]["environment"].items()
+        }
+        assert env["OTEL_SDK_DISABLED"] == "true"
+        assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://jaeger:4318"
+
+    def test_the_profile_scrapes_every_service_on_its_metrics_port_with_the_rules(
+        self, compose: dict[str, Any]
+    ) -> None:
+        prometheus = compose["prometheus"]
+        mounts = {volume.split(":")[0]: volume.split(":")[1] for volume in prometheus["volumes"]}
+        config_file = ROOT / mounts_key(mounts, "/etc/prometheus/prometheus.yml")
+        config = yaml.safe_load(config_file.read_text())
+        targets = {
+            job["job_name"]: job["static_configs"][0]["targets"] for job in config["scrape_configs"]
+        }
+        assert targets == {service: [f"{service}:9400"] for service in SETTINGS}
+        assert config["rule_files"] == ["/etc/prometheus/rules.yml"]
+        assert mounts_key(mounts, "/etc/prometheus/rules.yml") == "./deploy/prometheus/rules.yml"
+
+    def test_the_profile_is_opt_in_and_its_interfaces_stay_on_loopback(
+        self, compose: dict[str, Any]
+    ) -> None:
+        for name in ("prometheus", "jaeger"):
+            assert compose[name]["profiles"] == ["observability"]
+            assert all(str(port).startswith("127.0.0.1:") for port in compose[name]["ports"])
+        assert compose["jaeger"]["image"] == "jaegertracing/jaeger:2.13.0"  # = Go module v1.76.0
+
+
+def mounts_key(mounts: dict[str, str], target: str) -> str:
+    """The host path mounted at `target`."""
+    return next(source for source, mounted in mounts.items() if mounted == target)
 
 
 class TestComposeShipsNoSecret:

@@ -15,11 +15,13 @@ from typing import Any
 
 import pytest
 import yaml
+from devstack.observability import RULES, prometheus_rule
 from lumbung_shared.secrets import KNOWN_EXAMPLES, PLACEHOLDER_MARKERS, generate_secret
 
 from tests.deploy.test_compose import SETTINGS, load_settings
 
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
+MONITORING = K8S / "monitoring"
 DEPLOYMENTS = {
     "listings": "listings",
     "orders": "orders",
@@ -29,22 +31,26 @@ DEPLOYMENTS = {
 
 
 @cache
-def rendered() -> str:
+def rendered(folder: Path = K8S) -> str:
     kubectl = shutil.which("kubectl")
     assert kubectl, "kubectl is required to render deploy/k8s (it is installed on these machines)"
     result = subprocess.run(  # noqa: S603 (kubectl with fixed arguments)
-        [kubectl, "kustomize", str(K8S)], capture_output=True, text=True, timeout=120, check=False
+        [kubectl, "kustomize", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
-def documents() -> list[dict[str, Any]]:
-    return [d for d in yaml.safe_load_all(rendered()) if d]
+def documents(folder: Path = K8S) -> list[dict[str, Any]]:
+    return [d for d in yaml.safe_load_all(rendered(folder)) if d]
 
 
-def by_kind(kind: str) -> dict[str, dict[str, Any]]:
-    return {d["metadata"]["name"]: d for d in documents() if d["kind"] == kind}
+def by_kind(kind: str, folder: Path = K8S) -> dict[str, dict[str, Any]]:
+    return {d["metadata"]["name"]: d for d in documents(folder) if d["kind"] == kind}
 
 
 def secret_template() -> dict[str, str]:
@@ -68,7 +74,9 @@ def resolve_env(container: dict[str, Any], secrets: dict[str, str]) -> dict[str,
     for item in container["env"]:
         source = item.get("valueFrom", {})
         if "configMapKeyRef" in source:
-            env[item["name"]] = config[source["configMapKeyRef"]["key"]]
+            ref = source["configMapKeyRef"]
+            if ref["key"] in config or not ref.get("optional"):
+                env[item["name"]] = config[ref["key"]]
         elif "secretKeyRef" in source:
             ref = source["secretKeyRef"]
             assert ref["name"] == "lumbung-secrets"
@@ -110,6 +118,74 @@ class TestKubernetesDeployments:
 
     def test_every_service_setting_class_is_deployed(self) -> None:
         assert set(DEPLOYMENTS.values()) == set(SETTINGS)
+
+
+class TestKubernetesMetricsAndTracing:
+    @pytest.mark.parametrize(("deployment", "service"), list(DEPLOYMENTS.items()))
+    def test_each_pod_serves_metrics_on_its_declared_and_annotated_port(
+        self, deployment: str, service: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        container = container_of(deployment)
+        ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+        settings = load_settings(monkeypatch, service, resolve_env(container, generated_secret()))
+        assert settings.metrics_port == ports["metrics"] == 9400  # type: ignore[attr-defined]
+        assert settings.metrics_host == "0.0.0.0"  # type: ignore[attr-defined]  # noqa: S104
+        template = by_kind("Deployment")[deployment]["spec"]["template"]["metadata"]
+        assert template["annotations"] == {
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": str(ports["metrics"]),
+            "prometheus.io/path": "/metrics",
+        }
+
+    @pytest.mark.parametrize("deployment", list(DEPLOYMENTS))
+    def test_the_app_services_do_not_carry_the_metrics_port(self, deployment: str) -> None:
+        """The gateway's Service is what the public reaches: metrics are not public."""
+        for port in by_kind("Service")[deployment]["spec"]["ports"]:
+            assert port["targetPort"] == "http"
+
+    @pytest.mark.parametrize("deployment", list(DEPLOYMENTS))
+    def test_traces_go_where_the_config_map_says_and_nowhere_by_default(
+        self, deployment: str
+    ) -> None:
+        env = {item["name"]: item for item in container_of(deployment)["env"]}
+        ref = env["OTEL_EXPORTER_OTLP_ENDPOINT"]["valueFrom"]["configMapKeyRef"]
+        assert ref == {
+            "name": "lumbung-config",
+            "key": "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "optional": True,
+        }
+        assert "OTEL_EXPORTER_OTLP_ENDPOINT" not in by_kind("ConfigMap")["lumbung-config"]["data"]
+
+
+class TestKubernetesMonitoring:
+    def test_it_is_optional_outside_the_base_kustomization(self) -> None:
+        kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
+        assert not [r for r in kustomization["resources"] if "monitoring" in r]
+        assert not by_kind("ServiceMonitor")
+        assert not by_kind("PrometheusRule")
+
+    def test_the_service_monitor_scrapes_every_deployment_on_its_metrics_port(self) -> None:
+        monitor = by_kind("ServiceMonitor", MONITORING)["lumbung"]["spec"]
+        assert monitor["endpoints"][0]["port"] == "metrics"
+        selected = [
+            service
+            for service in by_kind("Service", MONITORING).values()
+            if monitor["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
+        ]
+        scraped = {service["spec"]["selector"]["app.kubernetes.io/name"] for service in selected}
+        assert scraped == set(DEPLOYMENTS)
+        for service in selected:
+            assert service["spec"]["ports"] == [
+                {"name": "metrics", "port": 9400, "targetPort": "metrics"}
+            ]
+        # The rules' target-down alert matches these job names (jobLabel).
+        assert monitor["jobLabel"] == "app.kubernetes.io/name"
+
+    def test_the_prometheus_rule_holds_exactly_the_alert_rules(self) -> None:
+        rule = by_kind("PrometheusRule", MONITORING)["lumbung"]
+        assert rule["spec"]["groups"] == yaml.safe_load(RULES.read_text())["groups"]
+        generated = (MONITORING / "prometheus-rule.yaml").read_text()
+        assert generated == prometheus_rule(), "run `python -m devstack prometheus-rule`"
 
 
 class TestKubernetesShipsNoSecret:

@@ -17,7 +17,7 @@ from pathlib import Path
 from string import Template
 
 from devstack.paths import DEPLOY_LOCAL, cache_dir
-from devstack.processes import ManagedProcess, port_open
+from devstack.processes import ManagedProcess, by_pid_file, port_open
 from devstack.progress import say, step
 
 KAFKA_DIR = DEPLOY_LOCAL / "kafka"
@@ -169,7 +169,8 @@ class KafkaBroker:
             process.wait_until(lambda: port_open(self.port), 90, "Kafka listener")
 
     def stop(self) -> None:
-        self.process.stop()
+        """By PID file: stopping never fetches the jars."""
+        by_pid_file("kafka", self.run_dir).stop()
 
 
 @dataclass
@@ -211,4 +212,5 @@ class FerretDB:
             process.wait_until(lambda: port_open(self.port), 60, "FerretDB listener")
 
     def stop(self) -> None:
-        self.process.stop()
+        """By PID file: stopping never builds the binary."""
+        by_pid_file("ferretdb", self.run_dir).stop()

@@ -93,6 +93,11 @@ class ManagedProcess:
         raise StartupError(f"{self.name}: no {what} after {timeout:.0f}s:\n{self.log_tail()}")
 
 
+def by_pid_file(name: str, run_dir: Path) -> ManagedProcess:
+    """A started process known only by its PID file: to stop or inspect it, building nothing."""
+    return ManagedProcess(name, [], run_dir / f"{name}.log", run_dir / f"{name}.pid")
+
+
 def pid_alive(pid: int) -> bool:
     """True when a process with this PID exists and is not a zombie."""
     try:

@@ -1,5 +1,9 @@
 """The whole stack: Kafka, FerretDB, topics and the four services, on chosen ports.
 
+Every service serves its Prometheus registry on a metrics port of its own. Optionally the
+stack also runs Jaeger (`tracing`: the services export their spans to it) and Prometheus
+(`prometheus`: scraping those metrics ports, with the alert rules loaded).
+
 `make up` runs one stack on the default ports with data in the cache; each test session runs
 its own on free ports in a temporary folder, so tests never depend on (or disturb) a stack that
 someone started by hand.
@@ -18,8 +22,10 @@ from lumbung_shared.secrets import generate_secret
 from lumbung_shared.topics import create_topics
 
 from devstack.infra import FerretDB, KafkaBroker
+from devstack.observability import Jaeger, Prometheus
+from devstack.observability import status as observability_status
 from devstack.paths import cache_dir, run_dir
-from devstack.processes import ManagedProcess, free_port, http_ok
+from devstack.processes import ManagedProcess, by_pid_file, free_port, http_ok
 from devstack.progress import say, step
 
 
@@ -52,6 +58,14 @@ class Ports:
     listings: int = 8001
     orders: int = 8002
     weather_alerts: int = 8003
+    gateway_metrics: int = 9400
+    listings_metrics: int = 9401
+    orders_metrics: int = 9402
+    weather_alerts_metrics: int = 9403
+    jaeger_otlp: int = 4318
+    jaeger_ui: int = 16686
+    jaeger_query_grpc: int = 16685  # Jaeger's query gRPC API cannot be turned off
+    prometheus: int = 9090
 
     @classmethod
     def free(cls) -> Ports:
@@ -60,6 +74,10 @@ class Ports:
 
     def of(self, service: str) -> int:
         port: int = getattr(self, service)
+        return port
+
+    def metrics_of(self, service: str) -> int:
+        port: int = getattr(self, f"{service}_metrics")
         return port
 
 
@@ -103,6 +121,8 @@ class Stack:
     ports: Ports = field(default_factory=Ports)
     partitions: int = 3
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    tracing: bool = False
+    prometheus: bool = False
 
     def __post_init__(self) -> None:
         self.secrets = Secrets.load_or_create(self.data_dir / "secrets.json")
@@ -110,6 +130,16 @@ class Stack:
             self.ports.kafka, self.ports.kafka_controller, self.data_dir / "kafka", self.run_dir
         )
         self.mongo = FerretDB(self.ports.mongo, self.data_dir / "ferretdb", self.run_dir)
+        ports = self.ports
+        self.jaeger = Jaeger(
+            ports.jaeger_otlp, ports.jaeger_ui, ports.jaeger_query_grpc, self.run_dir
+        )
+        self.prometheus_server = Prometheus(
+            ports.prometheus,
+            {service: ports.metrics_of(service) for service in SERVICE_NAMES},
+            self.data_dir / "prometheus",
+            self.run_dir,
+        )
 
     # -- infrastructure -------------------------------------------------------------------
 
@@ -127,6 +157,19 @@ class Stack:
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports.of(service)}"
 
+    def metrics_url(self, service: str) -> str:
+        """Where the service serves its Prometheus registry (not on its app port)."""
+        return f"http://127.0.0.1:{self.ports.metrics_of(service)}/metrics"
+
+    @property
+    def jaeger_url(self) -> str:
+        """Jaeger's query API (`/api/traces/<id>`, `/api/traces?service=`) and UI page."""
+        return self.jaeger.url
+
+    @property
+    def prometheus_url(self) -> str:
+        return self.prometheus_server.url
+
     def env_for(self, service: str) -> dict[str, str]:
         """The environment one service reads its settings from."""
         spec = next(s for s in SERVICES if s.name == service)
@@ -139,7 +182,15 @@ class Stack:
             f"{p}OUTBOX_POLL_SECONDS": "0.2",
             # FerretDB 1.x is atomic per connection only (see lumbung_shared.mongo).
             f"{p}MONGO_MAX_POOL_SIZE": "1",
+            f"{p}METRICS_PORT": str(self.ports.metrics_of(service)),
+            f"{p}METRICS_HOST": "127.0.0.1",
         }
+        if self.tracing:
+            env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = self.jaeger.otlp_traces_endpoint
+            env["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = "http/protobuf"
+            env["OTEL_SERVICE_NAME"] = service
+            # Spans leave within 200 ms (the SDK's default is 5 s), so a test finds them soon.
+            env["OTEL_BSP_SCHEDULE_DELAY"] = "200"
         if service == "orders":
             # The saga decides ~8-14 orders/s on FerretDB here: admit no more undecided orders
             # than it clears in ~0.4 s (see ORDERS_SAGA_BACKLOG_LIMIT, bench/sections/saga.py).
@@ -199,30 +250,45 @@ class Stack:
 
     def up(self) -> None:
         self.start_infra()
+        if self.tracing:  # before the services, so their first spans have somewhere to go
+            self.jaeger.start()
         self.start_services()
+        if self.prometheus:
+            self.prometheus_server.start()
 
     def down(self) -> None:
-        """Stop exactly what this stack started, services first."""
+        """Stop exactly what this stack started, services first (Jaeger and Prometheus too,
+        whether or not this invocation asked for them: they are found by their PID files)."""
+        self.prometheus_server.stop()
         for service in reversed(SERVICE_NAMES):
             self.stop_service(service)
+        self.jaeger.stop()
         self.kafka.stop()
         self.mongo.stop()
 
     def status(self) -> dict[str, str]:
         """Process state and readiness of every part."""
         report = {}
-        for name, process in (("kafka", self.kafka.process), ("ferretdb", self.mongo.process)):
-            pid = process.pid()
+        for name in ("kafka", "ferretdb"):
+            pid = by_pid_file(name, self.run_dir).pid()
             report[name] = f"running (pid {pid})" if pid else "stopped"
         for service in SERVICE_NAMES:
             pid = self.process(service).pid()
             ready = pid is not None and http_ok(f"{self.url(service)}/readyz")
             state = "ready" if ready else "not ready"
             report[service] = f"{state} (pid {pid}) {self.url(service)}" if pid else "stopped"
+        urls = {"jaeger": self.jaeger_url, "prometheus": self.prometheus_url}
+        report.update(observability_status(self.run_dir, urls))
         return report
 
 
-def default_stack() -> Stack:
+def default_stack(observability: bool = False) -> Stack:
     """The stack `make up` manages: default ports, data in the cache, PIDs in the clone."""
     partitions = int(os.environ.get("LUMBUNG_TOPIC_PARTITIONS", "3"))
-    return Stack(data_dir=cache_dir() / "data", run_dir=run_dir(), partitions=partitions)
+    return Stack(
+        data_dir=cache_dir() / "data",
+        run_dir=run_dir(),
+        partitions=partitions,
+        tracing=observability,
+        prometheus=observability,
+    )
