@@ -23,6 +23,7 @@ def alert(
     alert_id: str,
     regencies: list[str],
     expires_in: timedelta = timedelta(hours=6),
+    expires: datetime | None = None,
 ) -> Any:
     payload = kind(
         alert_id=alert_id,
@@ -31,7 +32,7 @@ def alert(
         category="tinggi",
         severity="Severe",
         vessel_risks={"fishing_boat": "danger"},
-        expires=datetime.now(UTC) + expires_in,
+        expires=expires or datetime.now(UTC) + expires_in,
     )
     return event(payload, key=payload.zone_id)
 
@@ -111,4 +112,34 @@ class TestSeaAlerts:
         # consumers (orders) took the late copy as a new alert, so cancel that one too.
         await publish(stack, alert(SeaAlertCancelled, marker, ["31.01"]))
         await publish(stack, alert(SeaAlertCancelled, alert_id, ["31.01"]))
+        await eventually(lambda: flagged(fisher, listing["id"], expected=False))
+
+    async def test_an_expired_alert_is_reopened_only_by_an_update_that_extends_it(
+        self, stack: Stack, gateway: httpx.AsyncClient
+    ) -> None:
+        fisher = Seller(stack, gateway, "fisher")
+        listing = await fisher.lists(skipjack(origin_region="31.01"))
+        alert_id = f"alert-{uuid4().hex[:8]}"
+        lapses = datetime.now(UTC) + timedelta(seconds=3)
+        await publish(stack, alert(SeaAlertIssued, alert_id, ["31.01"], expires=lapses))
+        await eventually(lambda: flagged(fisher, listing["id"], expected=True))
+        await eventually(lambda: flagged(fisher, listing["id"], expected=False), within=20)
+
+        # A copy of the lapsed warning (its old expiry) is history: it flags nothing ...
+        await publish(stack, alert(SeaAlertIssued, alert_id, ["31.01"], expires=lapses))
+        marker = f"alert-{uuid4().hex[:8]}"
+        await publish(stack, alert(SeaAlertIssued, marker, ["31.01"]))
+        moved_on = await eventually(lambda: flagged(fisher, listing["id"], expected=True))
+        assert moved_on["risk_alert_ids"] == [marker]
+        # ... but BMKG extending the same warning past that expiry flags the catch again.
+        await publish(stack, alert(SeaAlertUpdated, alert_id, ["31.01"]))
+
+        async def both() -> dict[str, Any] | None:
+            current = await fisher.listing(listing["id"])
+            return current if len(current["risk_alert_ids"]) == 2 else None
+
+        extended = await eventually(both)
+        assert sorted(extended["risk_alert_ids"]) == sorted([alert_id, marker])
+        for cancelled in (marker, alert_id):  # leave no alert in force for the tests after
+            await publish(stack, alert(SeaAlertCancelled, cancelled, ["31.01"]))
         await eventually(lambda: flagged(fisher, listing["id"], expected=False))

@@ -4,7 +4,9 @@ The alerts this service has heard of are kept in `sea_alerts` (id, regencies, ex
 and each affected listing carries the ids of the alerts that touch it (`risk_alert_ids`) plus a
 `supply_at_risk` flag to filter on. Every step is a set-like update (add the id, pull the id),
 so a redelivered alert event or a repeated sweep changes nothing. An ended alert stays recorded
-as ended, so a late `issued` for it cannot flag listings again.
+as ended, so a late `issued` for it cannot flag listings again: a cancelled or replaced alert
+for good, an expired one until an update extends it past the `expires` it ended at (BMKG
+extends a warning under the same identifier after it lapsed; a replay carries the old expiry).
 
 The flag moves `updated_at` (phones re-sync the listing) but not the version: it is the
 marketplace's note on a listing, not a seller's edit, and must not make their next edit stale.
@@ -25,6 +27,8 @@ from pymongo.errors import DuplicateKeyError
 from lumbung_listings.domain.vocabulary import Kind
 
 ACTIVE, ENDED = "active", "ended"
+ENDED_AT_EXPIRY = "ended_at_expiry"
+"""On an alert that ended by expiring: the `expires` it ended at. Absent: ended for good."""
 
 
 class SupplyRiskRepository:
@@ -49,16 +53,20 @@ class SupplyRiskRepository:
             if earlier != alert_id:
                 await self.clear(earlier)
         codes = sorted(set(regencies))
+        still_open = [{"state": {"$ne": ENDED}}, {ENDED_AT_EXPIRY: {"$lt": expires}}]
         try:
             await self._alerts.update_one(
-                {"_id": alert_id, "state": {"$ne": ENDED}},
-                {"$set": {"regency_codes": codes, "expires": expires, "state": ACTIVE}},
+                {"_id": alert_id, "$or": still_open},
+                {
+                    "$set": {"regency_codes": codes, "expires": expires, "state": ACTIVE},
+                    "$unset": {ENDED_AT_EXPIRY: ""},
+                },
                 upsert=True,
             )
         except DuplicateKeyError:
             return  # the alert has ended already; a late or replayed event changes nothing
         if expires <= datetime.now(UTC):
-            await self.clear(alert_id)
+            await self._end(alert_id, expires)
             return
         now = utc_now()
         await self._listings.update_many(
@@ -80,8 +88,17 @@ class SupplyRiskRepository:
         await self._settle_flags()
 
     async def clear(self, alert_id: str) -> None:
-        """An alert is cancelled or has expired: take its id off every listing."""
-        await self._alerts.update_one({"_id": alert_id}, {"$set": {"state": ENDED}}, upsert=True)
+        """An alert is cancelled or replaced: take its id off every listing, for good."""
+        await self._end(alert_id, None)
+
+    async def _end(self, alert_id: str, expired: datetime | None) -> None:
+        """End the alert (at its expiry, or for good when `expired` is None) and unflag."""
+        ending: dict[str, object] = {"$set": {"state": ENDED}}
+        if expired is None:
+            ending["$unset"] = {ENDED_AT_EXPIRY: ""}
+        else:
+            ending["$set"] = {"state": ENDED, ENDED_AT_EXPIRY: expired}
+        await self._alerts.update_one({"_id": alert_id}, ending, upsert=True)
         await self._listings.update_many(
             {"risk_alert_ids": alert_id},
             {"$pull": {"risk_alert_ids": alert_id}, "$set": {"updated_at": utc_now()}},
@@ -98,10 +115,10 @@ class SupplyRiskRepository:
     async def sweep(self) -> int:
         """Clear every alert whose `expires` has passed; returns how many."""
         expired = await self._alerts.find(
-            {"state": ACTIVE, "expires": {"$lte": datetime.now(UTC)}}, {"_id": 1}
+            {"state": ACTIVE, "expires": {"$lte": datetime.now(UTC)}}, {"_id": 1, "expires": 1}
         ).to_list(None)
         for alert in expired:
-            await self.clear(alert["_id"])
+            await self._end(alert["_id"], alert["expires"])
         return len(expired)
 
     async def active_for(self, kind: str, origin_region: str) -> list[str]:
