@@ -5,7 +5,7 @@ places one-line orders as a buyer, each with its own Idempotency-Key; every answ
 a 202 (a status, a timeout, a transport error) is an `Outcome`, never an exception, so the
 sections count failures as results. `EventWatch` notes when each order's `order.reserved`
 appears on the order topic (the saga's last step) and counts every event it sees by type.
-`store_commands` reads a backend service's `/metrics` (lumbung_shared.store_metrics).
+`store_commands` reads a backend service's metrics port (lumbung_shared.store_metrics).
 """
 
 from __future__ import annotations
@@ -194,10 +194,10 @@ class EventWatch:
 
 
 async def store_commands(
-    client: httpx.AsyncClient, base_url: str
+    client: httpx.AsyncClient, metrics_url: str
 ) -> tuple[Counter[StoreKey], Counter[StoreKey]]:
     """A backend service's store commands so far, and their answer time in µs, by StoreKey."""
-    response = await client.get(f"{base_url}/metrics")
+    response = await client.get(metrics_url)
     response.raise_for_status()
     counts: Counter[StoreKey] = Counter()
     micros: Counter[StoreKey] = Counter()

@@ -1,7 +1,7 @@
 """Store round trips and Kafka records per order saga, counted (not timed).
 
 Orders are placed through the gateway one at a time, each only after its `order.reserved` was
-seen, and the `/metrics` store-command counts (lumbung_shared.store_metrics) of listings and
+seen, and the metrics port's store-command counts (lumbung_shared.store_metrics) of listings and
 orders are read before and after: the difference divided by the sagas is what one saga costs
 the store, split by (collection, command, scan). On FerretDB every `scan=true` command reads
 the whole collection and holds the service's one store connection meanwhile, so these rows say
@@ -86,7 +86,7 @@ Snapshot = dict[str, tuple[Counter[StoreKey], Counter[StoreKey]]]
 
 
 async def _snapshot(client: httpx.AsyncClient, ctx: BenchContext) -> Snapshot:
-    return {name: await store_commands(client, ctx.stack.url(name)) for name in BACKENDS}
+    return {name: await store_commands(client, ctx.stack.metrics_url(name)) for name in BACKENDS}
 
 
 def _since(now: Counter[StoreKey], then: Counter[StoreKey]) -> Counter[StoreKey]:

@@ -5,7 +5,8 @@ Mongo or the services: this builds the gateway's routers around a hand-made stat
 upstream sessions are the gateway's own (aiohttp, pooled) and reach one real HTTP server per
 fake service on 127.0.0.1. Each server hands what arrived to a handler as an `httpx.Request`
 (a plain value to assert on), records it, and sends the handler's `httpx.Response` back over
-the wire: with its length when it declares one, chunked when not (like an event stream).
+the wire: with its length when it declares one, chunked when not (like an event stream). The
+app counts into a registry of its own, with the real app's metrics middleware and families.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from fastapi import FastAPI
 from lumbung_gateway.api import dead_letters, health
 from lumbung_gateway.api.bodies import BodyLimits
 from lumbung_gateway.api.deps import Edge
-from lumbung_gateway.api.metrics import GatewayMetrics
 from lumbung_gateway.api.problems import install_gateway_problem_handlers
 from lumbung_gateway.api.proxy_route import include_routes
 from lumbung_gateway.api.upstreams import Upstream, Upstreams, pooled_session
@@ -36,12 +36,16 @@ from lumbung_gateway.domain.rate_limit import LimitScope, RateLimit, RateLimiter
 from lumbung_gateway.domain.roles import Role
 from lumbung_gateway.domain.tokens import TokenIssuer
 from lumbung_gateway.domain.upstreams import SERVICES
+from lumbung_gateway.metrics import GatewayMetrics
 from lumbung_gateway.usecases.api_keys import ApiKeys
 from lumbung_gateway.usecases.readiness import Check, Readiness
 from lumbung_gateway.usecases.throttle import Throttle
+from lumbung_shared.metrics import new_registry
 from lumbung_shared.secrets import generate_secret
 from lumbung_shared.service import SERVICE_STATE
+from lumbung_shared.web.http_metrics import HttpMetricsMiddleware
 from lumbung_shared.web.methods import HeadAsGetMiddleware
+from prometheus_client import CollectorRegistry
 
 Handler = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
 """A fake service's answer to one request; an async handler may keep the request waiting."""
@@ -127,12 +131,15 @@ def _closed_port() -> int:
 
 @dataclass
 class FakeGateway:
-    """The running app's client, its fake services, and what signs tokens and identities."""
+    """The running app's client, its fake services, what signs tokens and identities, and the
+    registry its metrics are in."""
 
     client: httpx.AsyncClient
     services: dict[str, FakeService]
     tokens: TokenIssuer
     internal_secret: bytes
+    registry: CollectorRegistry
+    upstreams: Upstreams
 
     def bearer(self, role: str, subject: str | None = None) -> dict[str, str]:
         """The Authorization header of an access token for `role`."""
@@ -178,7 +185,10 @@ async def fake_gateway(
                 for name, fake in services.items()
             }
         )
-        state = _state(upstreams, order_burst, store_check)
+        registry = new_registry()
+        metrics = GatewayMetrics(registry)
+        metrics.watch(upstreams)
+        state = _state(upstreams, order_burst, store_check, metrics)
 
         @asynccontextmanager
         async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
@@ -188,15 +198,20 @@ async def fake_gateway(
         app = FastAPI(lifespan=lifespan)
         app.state.internal_secret = generate_secret().encode()
         install_gateway_problem_handlers(app)
+        app.add_middleware(HttpMetricsMiddleware, registry=registry, service="gateway")
         app.add_middleware(HeadAsGetMiddleware)
         include_routes(app, [health.router, dead_letters.router])
         async with LifespanManager(app) as manager:
             transport = httpx.ASGITransport(app=manager.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as c:
-                yield FakeGateway(c, services, state.edge.tokens, app.state.internal_secret)
+                yield FakeGateway(
+                    c, services, state.edge.tokens, app.state.internal_secret, registry, upstreams
+                )
 
 
-def _state(upstreams: Upstreams, order_burst: float, store_check: Check) -> SimpleNamespace:
+def _state(
+    upstreams: Upstreams, order_burst: float, store_check: Check, metrics: GatewayMetrics
+) -> SimpleNamespace:
     """What the routes take from the lifespan: loose limits but order placement, no store."""
     edge = Edge(
         throttle=Throttle(RateLimiter(_limits(order_burst))),
@@ -206,12 +221,11 @@ def _state(upstreams: Upstreams, order_burst: float, store_check: Check) -> Simp
         api_keys=ApiKeys(keys=None, accounts=None),  # type: ignore[arg-type]  # never asked
         trusted_proxies=TrustedProxies.parse(""),
         upstreams=upstreams,
-        metrics=GatewayMetrics(),
+        metrics=metrics,
         body_limits=BodyLimits(256 * 1024, 1024 * 1024),
     )
     return SimpleNamespace(
         edge=edge,
-        metrics=edge.metrics,
         readiness=Readiness(
             {"mongo": store_check},
             {name: _upstream_check(upstreams, name) for name in upstreams},

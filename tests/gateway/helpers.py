@@ -22,7 +22,11 @@ def new_phone() -> str:
 
 
 def gateway_settings(stack: Stack, **overrides: Any) -> GatewaySettings:
-    """The stack gateway's settings (own database) with `overrides`."""
+    """The stack gateway's settings (own database, no metrics port) with `overrides`.
+
+    The stack's gateway holds its metrics port; an in-process one has its registry in
+    `app.state.metrics`.
+    """
     env = stack.env_for("gateway")
     values: dict[str, Any] = {
         key.removeprefix("GATEWAY_").lower(): value
@@ -31,6 +35,7 @@ def gateway_settings(stack: Stack, **overrides: Any) -> GatewaySettings:
     }
     values["mongo_database"] = f"lumbung_gateway_test_{uuid4().hex[:8]}"
     values["argon2_profile"] = "cheapest"
+    values["metrics_port"] = None
     values.update(overrides)
     return GatewaySettings(**values)
 

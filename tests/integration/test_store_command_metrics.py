@@ -1,4 +1,4 @@
-"""Every backend service counts its store commands at `/metrics`, marking those FerretDB scans."""
+"""Every backend service counts its store commands on its metrics port, marking FerretDB scans."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ BACKENDS = ("listings", "orders", "weather_alerts")
 
 async def store_commands(stack: Stack, service: str) -> Counter[tuple[str, str, str]]:
     """(collection, command, scan) → commands the service has sent so far."""
-    async with httpx.AsyncClient(base_url=stack.url(service)) as client:
-        response = await client.get("/metrics")
+    async with httpx.AsyncClient() as client:
+        response = await client.get(stack.metrics_url(service))
     assert response.status_code == 200
     counts: Counter[tuple[str, str, str]] = Counter()
     for family in text_string_to_metric_families(response.text):
@@ -37,8 +37,8 @@ class TestMetricsEndpoint:
     async def test_each_backend_serves_its_store_counts_as_prometheus_text(
         self, stack: Stack, service: str
     ) -> None:
-        async with httpx.AsyncClient(base_url=stack.url(service)) as client:
-            response = await client.get("/metrics")
+        async with httpx.AsyncClient() as client:
+            response = await client.get(stack.metrics_url(service))
         assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
         counts = await store_commands(stack, service)
         assert counts[("", "ping", "false")] >= 1  # start-up and readiness checks ping

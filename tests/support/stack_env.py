@@ -13,9 +13,13 @@ SERVICE_ENV: dict[str, dict[str, str]] = {
     "listings": {
         # Expired sea alerts are cleared from catch listings within a second in tests.
         "LISTINGS_RISK_SWEEP_SECONDS": "1",
+        # Gauges (outbox, inbox, lag) sampled every 2 s, so a test sees them move soon; each
+        # sample scans the outboxes (lumbung_shared.gauges), so `make up` and bench keep 15 s.
+        "LISTINGS_METRICS_SAMPLE_SECONDS": "2",
     },
     "orders": {
         "ORDERS_EXPIRY_SCAN_SECONDS": "0.5",
+        "ORDERS_METRICS_SAMPLE_SECONDS": "2",
         # Fresh per session: a fixed value in the repository would be a published key.
         "ORDERS_PAYMENT_CALLBACK_SECRET": generate_secret(),
         "ORDERS_EVENTS_POLL_SECONDS": "0.2",
@@ -27,6 +31,7 @@ SERVICE_ENV: dict[str, dict[str, str]] = {
     },
     "weather_alerts": {
         "WEATHER_ALERTS_WEBHOOK_ALLOW_LIST": "127.0.0.1",
+        "WEATHER_ALERTS_METRICS_SAMPLE_SECONDS": "2",
         "WEATHER_ALERTS_WEBHOOK_REQUIRE_HTTPS": "false",
         "WEATHER_ALERTS_WEBHOOK_RETRY_SCALE": "0.002",
         "WEATHER_ALERTS_WEBHOOK_MAX_ATTEMPTS": "5",

@@ -6,7 +6,8 @@ FastStream's default ack policy commits before the handler runs (at-most-once); 
 after success or after it went to the dead-letter topic, `nack` (seek back, redeliver) when the
 failure is transient. How often and how long, and why a poison record cannot hold its
 partition for a minute: `lumbung_shared.redelivery`. Nothing escapes the handler, so the
-consumer loop never dies.
+consumer loop never dies. What it did with each record is counted in
+`lumbung_shared.consumer_metrics`.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from typing import Any, Protocol
 
 from faststream.kafka import KafkaBroker, KafkaMessage
 from faststream.middlewares import AckPolicy
+from prometheus_client import CollectorRegistry
 
 from lumbung_shared.clock import utc_now
+from lumbung_shared.consumer_metrics import UNKNOWN, ConsumerMetrics
 from lumbung_shared.dead_letters import REPLAYED_FOR_GROUP, DeadLetter
 from lumbung_shared.events import Envelope, Topic, UnknownEventError, decode_event
 from lumbung_shared.inbox import Inbox, SelfIdempotent
@@ -55,8 +58,11 @@ class EventConsumer:
         policy: DeliveryPolicy | None = None,
         dead_letters: DeadLetterLog | None = None,
         instance: str | None = None,
+        metrics: ConsumerMetrics | None = None,
     ) -> None:
+        """Without `metrics` the counts go to a registry of the consumer's own (unscraped)."""
         self.group_id = group_id
+        self.topics: tuple[str, ...] = ()
         self._handlers = handlers
         self._inbox = inbox
         self._broker = broker
@@ -64,6 +70,8 @@ class EventConsumer:
         self._dead_letters = dead_letters
         self._instance = instance
         self._book = RedeliveryBook()
+        metrics = metrics or ConsumerMetrics(CollectorRegistry(), "")
+        self._counts = metrics.group(group_id, handlers)
 
     @property
     def event_types(self) -> list[str]:
@@ -77,8 +85,9 @@ class EventConsumer:
         process with the same instance gets its partitions back at once, where a new member
         would wait for the dead one's session to time out.
         """
+        self.topics = tuple(str(topic) for topic in topics)
         self._broker.subscriber(
-            *[str(topic) for topic in topics],
+            *self.topics,
             group_id=self.group_id,
             group_instance_id=self._instance,
             ack_policy=AckPolicy.MANUAL,
@@ -98,7 +107,7 @@ class EventConsumer:
         try:
             envelope = decode_event(message.body)
         except (UnknownEventError, ValueError) as exc:  # ValueError: not even UTF-8 / JSON
-            await self._give_up(message, str(exc)[:1000], 1, 1)  # retrying cannot decode it
+            await self._give_up(message, UNKNOWN, str(exc)[:1000], 1, 1)  # retrying cannot help
             return
         handler = self._handlers.get(envelope.type)
         if handler is None:
@@ -110,24 +119,35 @@ class EventConsumer:
                 deadline=first + self._policy.window_seconds,
                 transient=TRANSIENT,
             )
+        self._counts.retried(envelope.type, outcome.attempts - 1)
         if outcome.error is None:
             await self._done(message)
         elif isinstance(outcome.error, TRANSIENT):
-            await self._redeliver_or_give_up(message, outcome.error, outcome.attempts, first)
+            await self._redeliver_or_give_up(
+                message, envelope.type, outcome.error, outcome.attempts, first
+            )
         else:
-            await self._give_up(message, _describe(outcome.error), outcome.attempts, 1)
+            await self._give_up(
+                message, envelope.type, _describe(outcome.error), outcome.attempts, 1
+            )
 
     async def _handle_once(self, handler: EventHandler, envelope: Envelope[Any]) -> None:
         event_id = str(envelope.event_id)
         checked = not isinstance(handler, SelfIdempotent)
         if checked and await self._inbox.seen(self.group_id, event_id):
             log.info("duplicate event skipped", extra={"event_id": event_id})
+            self._counts.duplicate(envelope.type)
             return
-        await handler(envelope)
+        started = time.perf_counter()
+        try:
+            await handler(envelope)
+        finally:  # a failed or timed-out (cancelled) attempt is timed too
+            self._counts.handler_ran(envelope.type, time.perf_counter() - started)
         await self._inbox.mark(self.group_id, event_id)
+        self._counts.handled(envelope.type)
 
     async def _redeliver_or_give_up(
-        self, message: KafkaMessage, error: Exception, attempts: int, first: float
+        self, message: KafkaMessage, event_type: str, error: Exception, attempts: int, first: float
     ) -> None:
         """Seek back for another delivery, unless this record used up its deliveries or window.
 
@@ -141,7 +161,7 @@ class EventConsumer:
             reason = (
                 f"gave up after {deliveries} deliveries over {elapsed:.1f} s: {_describe(error)}"
             )
-            await self._give_up(message, reason, attempts, deliveries)
+            await self._give_up(message, event_type, reason, attempts, deliveries)
             return
         pause = self._policy.redelivery_pause(deliveries, deadline)
         log.warning(
@@ -149,10 +169,11 @@ class EventConsumer:
             extra={"error": repr(error)[:300], "deliveries": deliveries, "delay_s": pause},
         )
         await asyncio.sleep(pause)
+        self._counts.retried(event_type)
         await message.nack()
 
     async def _give_up(
-        self, message: KafkaMessage, reason: str, attempts: int, deliveries: int
+        self, message: KafkaMessage, event_type: str, reason: str, attempts: int, deliveries: int
     ) -> None:
         """Dead-letter the record, then ack it; if the dead letter cannot be written, redeliver.
 
@@ -165,8 +186,10 @@ class EventConsumer:
         except Exception as exc:
             log.warning("dead letter not written; redelivering", extra={"error": repr(exc)[:300]})
             await asyncio.sleep(self._policy.outage_pause)
+            self._counts.retried(event_type)
             await message.nack()
             return
+        self._counts.dead_lettered(event_type)
         await self._done(message)
 
     async def _dead_letter(

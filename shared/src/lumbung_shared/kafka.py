@@ -8,7 +8,7 @@ The consuming side (manual acks, de-duplication, bounded redelivery, dead letter
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiokafka.errors import KafkaError
@@ -18,6 +18,7 @@ from pymongo.errors import ConnectionFailure, ExecutionTimeout, WriteConcernErro
 from lumbung_shared.dead_letters import DeadLetter
 from lumbung_shared.events import Envelope
 from lumbung_shared.settings import ServiceSettings
+from lumbung_shared.trace_context import TRACE_CONTEXT, restored
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,15 @@ TRANSIENT: tuple[type[BaseException], ...] = (
 )
 
 
-def make_broker(settings: ServiceSettings) -> KafkaBroker:
+def make_broker(
+    settings: ServiceSettings, middlewares: Sequence[Callable[..., Any]] = ()
+) -> KafkaBroker:
     """A broker whose producer is idempotent with acks=all, so an acked event is durable.
 
     No dependency injection (FastDepends resolved our `Context` parameter in a worker thread
     per record) and FastStream's two log lines per record at DEBUG (errors stay at ERROR): the
     two doubled the CPU per record (bench/sections/kafka.py). How records arrive: `subscribe`.
+    `middlewares`: FastStream broker middlewares (tracing, metrics), outermost first.
     """
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
@@ -55,6 +59,7 @@ def make_broker(settings: ServiceSettings) -> KafkaBroker:
         graceful_timeout=10.0,
         apply_types=False,
         log_level=logging.DEBUG,
+        middlewares=tuple(middlewares),
     )
 
 
@@ -75,6 +80,10 @@ def outbox_publisher(
     """
 
     async def publish(entry: dict[str, Any]) -> Awaitable[object]:
+        with restored(entry.get(TRACE_CONTEXT)):  # the trace of the write that queued it
+            return await _publish(entry)
+
+    async def _publish(entry: dict[str, Any]) -> Awaitable[object]:
         return await broker.publish(
             entry["body"].encode(),
             topic=entry["topic"],

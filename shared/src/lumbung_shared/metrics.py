@@ -2,8 +2,10 @@
 
 Each app builds its own `CollectorRegistry` (several apps share one test process, so nothing
 registers in prometheus_client's global registry). The process's families all live in it: the
-store-command counts (`lumbung_shared.store_metrics`), the service's own families (orders'
-transitions, for one), and the process/platform/GC collectors.
+store-command counts (`lumbung_shared.store_metrics`), what its consumers did
+(`lumbung_shared.consumer_metrics`), the gauges sampled from the store and Kafka
+(`lumbung_shared.gauges`), the service's own families (orders' transitions, for one), and the
+process/platform/GC collectors.
 
 `serving_metrics` serves the registry with prometheus_client's own HTTP server on a port of its
 own (`<PREFIX>METRICS_PORT`), so a scraper reaches it without the app port's routes.
@@ -24,6 +26,8 @@ from prometheus_client import (
 )
 from prometheus_client.exposition import choose_encoder
 
+from lumbung_shared.consumer_metrics import ConsumerMetrics
+from lumbung_shared.sampling import Sampler
 from lumbung_shared.store_metrics import StoreMetrics
 
 
@@ -41,11 +45,19 @@ class ServiceMetrics:
 
     registry: CollectorRegistry
     store: StoreMetrics
+    consumers: ConsumerMetrics
+    sampled: Sampler
+    """Gauges read on a timer; a service adds its own sources (`Sampler.add`) in its setup."""
 
     @classmethod
     def for_service(cls, service: str) -> ServiceMetrics:
         registry = new_registry()
-        return cls(registry, StoreMetrics(service, registry))
+        return cls(
+            registry,
+            StoreMetrics(service, registry),
+            ConsumerMetrics(registry, service),
+            Sampler(registry),
+        )
 
 
 def render(registry: CollectorRegistry, accept: str | None = None) -> tuple[bytes, str]:

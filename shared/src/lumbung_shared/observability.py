@@ -1,4 +1,5 @@
-"""JSON logs that carry the correlation id of the request or event being handled.
+"""JSON logs that carry the correlation id of the request or event being handled, and its
+trace and span ids when tracing is on (`lumbung_shared.tracing`).
 
 The id travels HTTP header → contextvar → event envelope → Kafka header → the consumer's
 contextvar, so one grep follows a buyer's tap through every service.
@@ -14,6 +15,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from uuid import uuid4
+
+from opentelemetry import trace
 
 _correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
@@ -52,6 +55,10 @@ class JsonFormatter(logging.Formatter):
         }
         if (cid := _correlation_id.get()) is not None:
             entry["correlation_id"] = cid
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:  # tracing on and inside a span: the line joins its trace in Jaeger
+            entry["trace_id"] = format(span.trace_id, "032x")
+            entry["span_id"] = format(span.span_id, "016x")
         entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD_ATTRS})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

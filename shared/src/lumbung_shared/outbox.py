@@ -1,10 +1,9 @@
 """The transactional outbox, kept inside the aggregate's own document.
 
-FerretDB (and a standalone MongoDB) has no multi-document transactions, so a state change and
-the events it causes are written in the same single-document update: `outbox_push` adds the
-events, and the relay publishes them afterwards and pulls out what the broker acked. A crash between
-the write and the publish loses nothing: the next relay pass (on restart) finds them still there.
-Publishing may repeat after a crash; consumers de-duplicate by event id.
+FerretDB (and a standalone MongoDB) has no multi-document transactions, so a state change and its
+events are one single-document update: `outbox_push` adds the events, the relay publishes them
+and pulls out what the broker acked. A crash in between loses nothing: the next relay pass (on
+restart) finds them there. Publishing may repeat after a crash; consumers de-duplicate by id.
 """
 
 from __future__ import annotations
@@ -148,6 +147,11 @@ class OutboxRelay:
             self._wake.set()
 
         return notify
+
+    @property
+    def collections(self) -> list[AsyncCollection[dict[str, Any]]]:
+        """The collections whose outboxes it publishes (the outbox gauges read them)."""
+        return list(self._collections.values())
 
     async def run(self) -> None:
         """Relay forever; a failed pass is logged and retried with backoff, never fatal."""

@@ -14,7 +14,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request
 from faststream.kafka import KafkaBroker
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
@@ -23,17 +23,20 @@ from lumbung_shared.asyncapi import build_asyncapi
 from lumbung_shared.consumer import EventConsumer
 from lumbung_shared.dead_letters import DeadLetters, ReplayDeadLetter
 from lumbung_shared.events import Topic
+from lumbung_shared.gauges import process_gauges
 from lumbung_shared.inbox import ProcessedEvents
 from lumbung_shared.kafka import EventHandler, dead_letter_publisher, make_broker, outbox_publisher
-from lumbung_shared.metrics import ServiceMetrics, render, serving_metrics
+from lumbung_shared.metrics import ServiceMetrics, serving_metrics
 from lumbung_shared.mongo import Document, make_mongo_client, mongo_ready
 from lumbung_shared.observability import configure_logging
 from lumbung_shared.outbox import OutboxRelay
 from lumbung_shared.redelivery import DeliveryPolicy
 from lumbung_shared.settings import ServiceSettings
+from lumbung_shared.tracing import Tracing
 from lumbung_shared.web import dead_letters as dead_letters_api
 from lumbung_shared.web import health
 from lumbung_shared.web.guards import SecurityHeadersMiddleware
+from lumbung_shared.web.http_metrics import HttpMetricsMiddleware
 from lumbung_shared.web.methods import HeadAsGetMiddleware
 from lumbung_shared.web.middleware import CorrelationMiddleware
 from lumbung_shared.web.problem_schema import publish_problem_schema
@@ -65,6 +68,9 @@ class Runtime(Generic[SettingsT]):
     metrics: ServiceMetrics
     """The process's one registry; a service registers its own families in `metrics.registry`,
     and a store client that setup opens takes `metrics.store.listener`."""
+    tracing: Tracing = field(default_factory=lambda: Tracing(None))
+    """The process's tracer provider; an HTTP client that setup opens takes
+    `tracing.http_transport(...)` so its calls join the trace."""
     background: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     consumers: list[EventConsumer] = field(default_factory=list)
 
@@ -80,6 +86,7 @@ class Runtime(Generic[SettingsT]):
             policy=DeliveryPolicy.from_settings(self.settings),
             dead_letters=self.dead_letters,
             instance=self.settings.instance if self.settings.kafka_static_membership else None,
+            metrics=self.metrics.consumers,
         )
         consumer.subscribe(topics)
         self.consumers.append(consumer)
@@ -124,13 +131,13 @@ async def retry_until_up(what: str, attempt: Callable[[], Awaitable[None]]) -> N
 
 
 def _lifespan(
-    settings: SettingsT, setup: Setup[SettingsT], metrics: ServiceMetrics
+    settings: SettingsT, setup: Setup[SettingsT], metrics: ServiceMetrics, tracing: Tracing
 ) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
-        mongo = make_mongo_client(settings, [metrics.store.listener])
+        mongo = make_mongo_client(settings, [metrics.store.listener, *tracing.mongo_listeners()])
         db = mongo[settings.mongo_database]
-        broker = make_broker(settings)
+        broker = make_broker(settings, tracing.broker_middlewares())
         relay = OutboxRelay(
             [],
             outbox_publisher(broker),
@@ -149,10 +156,15 @@ def _lifespan(
             ProcessedEvents(db.processed_events),
             letters,
             metrics,
+            tracing,
         )
         await retry_until_up("mongo", lambda: _ping(mongo))
         await letters.ensure_indexes()
         state = await setup(runtime)
+        groups = {consumer.group_id: consumer.topics for consumer in runtime.consumers}
+        gauges = process_gauges(settings, groups, relay.collections, db.processed_events)
+        metrics.sampled.add(*gauges)
+        runtime.run_in_background(metrics.sampled.loop(settings.metrics_sample_seconds))
         await retry_until_up("kafka", broker.start)
         app.state.readiness_checks = {
             "mongo": lambda: mongo_ready(mongo),
@@ -183,6 +195,7 @@ def _lifespan(
             await broker.stop()
             await mongo.close()
             await exits.aclose()
+            tracing.shutdown()
 
     return lifespan
 
@@ -208,18 +221,6 @@ def _asyncapi_router(service: str, sends: Sequence[str]) -> APIRouter:
     return router
 
 
-def _metrics_router(service_metrics: ServiceMetrics) -> APIRouter:
-    router = APIRouter()
-
-    @router.get("/metrics", include_in_schema=False)
-    async def metrics(request: Request) -> Response:
-        """The process's registry (Prometheus text); the app port is internal, never proxied."""
-        body, content_type = render(service_metrics.registry, request.headers.get("accept"))
-        return Response(body, media_type=content_type)
-
-    return router
-
-
 def create_service_app(
     settings: SettingsT,
     *,
@@ -237,17 +238,18 @@ def create_service_app(
     Every service also answers its admins' `/v1/admin/dead-letters` (see
     `lumbung_shared.web.dead_letters`): its consumers record there what they give up on.
 
-    `sends` lists the event types the service emits, for its AsyncAPI document. `/metrics`
-    serves the process's registry (`lumbung_shared.metrics`), and so does the metrics port
-    when `metrics_port` is set.
+    `sends` lists the event types the service emits, for its AsyncAPI document. The process's
+    registry (`lumbung_shared.metrics`) is served on the metrics port when `metrics_port` is
+    set, never on the app port.
     """
     configure_logging(settings.service_name, settings.log_level)
     metrics = ServiceMetrics.for_service(settings.service_name)
+    tracing = Tracing.from_environment(settings.service_name)
     app = FastAPI(
         title=title,
         description=description,
         version="0.1.0",
-        lifespan=_lifespan(settings, setup, metrics),
+        lifespan=_lifespan(settings, setup, metrics, tracing),
     )
     app.state.internal_secret = settings.internal_secret.get_secret_value().encode()
     app.state.identity_audience = settings.service_name
@@ -256,11 +258,14 @@ def create_service_app(
     publish_problem_schema(app)
     app.add_middleware(CorrelationMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(
+        HttpMetricsMiddleware, registry=metrics.registry, service=settings.service_name
+    )
     app.add_middleware(HeadAsGetMiddleware)  # outermost: everything inside sees the GET
     app.include_router(health.router)
     app.include_router(_asyncapi_router(settings.service_name, sends))
-    app.include_router(_metrics_router(metrics))
     app.include_router(dead_letters_api.router)
     for router in routers:
         app.include_router(router)
+    tracing.instrument_app(app)  # outermost: the server span covers every middleware
     return app

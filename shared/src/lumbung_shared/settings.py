@@ -95,6 +95,11 @@ class ServiceSettings(BaseSettings):
     metrics_host: str = Field(
         default="127.0.0.1", max_length=255, title="Address the metrics port binds to"
     )
+    metrics_sample_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        title="How often the sampled gauges (outbox, inbox, consumer lag) are read",
+    )
     log_level: str = Field(default="INFO", title="Log level")
 
     @property

@@ -1,13 +1,14 @@
 """Specification: each public path belongs to one service, by whole path segments.
 
 The longest matching prefix wins, so one prefix (`/v1/catalogue`) can be split between
-services without the order of the table mattering.
+services without the order of the table mattering. A path also names the table's template it
+matched (the metrics' route label): the prefix itself, or everything below it.
 """
 
 from __future__ import annotations
 
 import pytest
-from lumbung_gateway.domain.upstreams import ROUTES, SERVICES, upstream_for
+from lumbung_gateway.domain.upstreams import ROUTES, SERVICES, Owner, owner_of, upstream_for
 
 
 class TestRouting:
@@ -46,3 +47,27 @@ class TestRouting:
 
     def test_every_route_names_a_known_service(self) -> None:
         assert {service for _, service in ROUTES} == set(SERVICES)
+
+
+class TestTemplates:
+    @pytest.mark.parametrize(
+        ("path", "owner"),
+        [
+            ("/v1/orders", Owner("orders", "/v1/orders")),
+            ("/v1/orders/", Owner("orders", "/v1/orders/{path:path}")),
+            ("/v1/orders/0123456789abcdef/cancel", Owner("orders", "/v1/orders/{path:path}")),
+            (
+                "/v1/catalogue/vessel-classes/perahu",
+                Owner("weather_alerts", "/v1/catalogue/vessel-classes/{path:path}"),
+            ),
+            ("/v1/catalogue/units", Owner("listings", "/v1/catalogue/{path:path}")),
+        ],
+    )
+    def test_a_path_names_the_template_it_matched(self, path: str, owner: Owner) -> None:
+        assert owner_of(path) == owner
+
+    def test_there_are_two_templates_per_prefix_whatever_the_paths(self) -> None:
+        made_up = [f"{prefix}/{i}/{'x' * i}" for prefix, _ in ROUTES for i in range(50)]
+        exact = [prefix for prefix, _ in ROUTES]
+        templates = {owner.template for path in made_up + exact if (owner := owner_of(path))}
+        assert len(templates) == 2 * len(ROUTES)

@@ -1,4 +1,4 @@
-"""On the real stack, the orders process counts each order's state changes in its registry."""
+"""On the real stack, the orders process counts each order's state changes on its metrics port."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ FAMILY = "lumbung_order_transitions_total"
 
 async def transitions(stack: Stack) -> dict[tuple[str, str], float]:
     """(from_state, to_state) → count, scraped from the orders process."""
-    async with httpx.AsyncClient(base_url=stack.url("orders"), timeout=10) as client:
-        response = await client.get("/metrics")
+    async with httpx.AsyncClient(timeout=10) as client:
+        response = await client.get(stack.metrics_url("orders"))
     assert response.status_code == 200
     return {
         (sample.labels["from_state"], sample.labels["to_state"]): sample.value

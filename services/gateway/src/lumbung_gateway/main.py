@@ -4,6 +4,10 @@ Routes are matched in order: the services' paths (`ProxyRoute`, one table lookup
 method), then health and documentation and the gateway's own `/v1/auth` and `/v1/admin`
 routes. The lifespan builds one typed `GatewayState` and keeps it as `request.state.service`;
 each route takes exactly the collaborators it needs from it through the aliases in `api.deps`.
+
+The process's Prometheus registry (`app.state.metrics`: the HTTP families, the gateway's own in
+`lumbung_gateway.metrics`, its store commands) is served only on the internal metrics port
+(`GATEWAY_METRICS_PORT`), never on the public one.
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ from typing import Any
 
 from argon2.profiles import CHEAPEST
 from fastapi import FastAPI
+from lumbung_shared.metrics import ServiceMetrics, serving_metrics
 from lumbung_shared.mongo import Document, make_mongo_client
 from lumbung_shared.observability import configure_logging
 from lumbung_shared.service import SERVICE_STATE, retry_until_up
 from lumbung_shared.settings import load_settings
+from lumbung_shared.tracing import Tracing
 from lumbung_shared.web.guards import install_guards
+from lumbung_shared.web.http_metrics import HttpMetricsMiddleware
 from lumbung_shared.web.methods import HeadAsGetMiddleware
 from lumbung_shared.web.middleware import CorrelationMiddleware
 from lumbung_shared.web.problem_schema import problem_components
@@ -31,7 +38,6 @@ from pymongo import AsyncMongoClient
 from lumbung_gateway.api import accounts, admin, dead_letters, docs, health, openapi
 from lumbung_gateway.api.bodies import BodyLimits
 from lumbung_gateway.api.deps import Edge
-from lumbung_gateway.api.metrics import GatewayMetrics, MetricsMiddleware
 from lumbung_gateway.api.problems import install_gateway_problem_handlers
 from lumbung_gateway.api.proxy_route import include_routes
 from lumbung_gateway.api.upstreams import Upstreams
@@ -40,6 +46,7 @@ from lumbung_gateway.domain.keys import KeySet
 from lumbung_gateway.domain.passwords import PRODUCTION_PARAMETERS, PasswordHashing
 from lumbung_gateway.domain.refresh_tokens import RefreshPolicy
 from lumbung_gateway.domain.tokens import TokenIssuer
+from lumbung_gateway.metrics import GatewayMetrics
 from lumbung_gateway.settings import GatewaySettings
 from lumbung_gateway.storage.accounts import AccountRepository
 from lumbung_gateway.storage.api_keys import ApiKeyRepository
@@ -64,7 +71,6 @@ class GatewayState:
     sessions: Sessions
     api_keys: ApiKeys
     throttle: Throttle
-    metrics: GatewayMetrics
     readiness: Readiness
     api_description: ApiDescription
     edge: Edge
@@ -110,7 +116,6 @@ def _state(
         sessions=sessions,
         api_keys=edge.api_keys,
         throttle=edge.throttle,
-        metrics=metrics,
         readiness=Readiness(checks, upstream_checks),
         api_description=ApiDescription(
             upstreams,
@@ -139,24 +144,31 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         audience=settings.jwt_audience,
         ttl=timedelta(minutes=settings.access_token_minutes),
     )
-    metrics = GatewayMetrics()
+    metrics = ServiceMetrics.for_service(settings.service_name)
+    gateway_metrics = GatewayMetrics(metrics.registry, settings.service_name)
+    tracing = Tracing.from_environment(settings.service_name)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
-        mongo = make_mongo_client(settings)
+        mongo = make_mongo_client(settings, [metrics.store.listener, *tracing.mongo_listeners()])
         db = mongo[settings.mongo_database]
-        upstreams = Upstreams.from_settings(settings)
-        state = _state(settings, tokens, metrics, mongo, upstreams)
+        upstreams = Upstreams.from_settings(settings, tracing)
+        gateway_metrics.watch(upstreams)
+        state = _state(settings, tokens, gateway_metrics, mongo, upstreams)
         await retry_until_up("mongo", lambda: _prepare_store(settings, db, state.accounts))
         purge = purge_expired_refresh_tokens(RefreshTokenRepository(db.refresh_tokens))
         task = asyncio.create_task(purge(), name="purge-expired-refresh-tokens")
         try:
-            yield {SERVICE_STATE: state}
+            async with serving_metrics(
+                metrics.registry, settings.metrics_host, settings.metrics_port
+            ):
+                yield {SERVICE_STATE: state}
         finally:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
             await upstreams.aclose()
             await mongo.close()
+            tracing.shutdown()
 
     app = FastAPI(
         title="Lumbung API",
@@ -168,16 +180,21 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.internal_secret = settings.internal_secret.get_secret_value().encode()
+    app.state.metrics = metrics
     install_gateway_problem_handlers(app)
     app.add_middleware(CorrelationMiddleware)
-    app.add_middleware(MetricsMiddleware, metrics=metrics)
     install_guards(
         app,
         max_header_bytes=settings.max_header_bytes,
         max_body_bytes=settings.max_body_bytes,
         max_upload_bytes=settings.max_upload_bytes,
     )
+    # Outside the guards, so their refusals (431, 413) are counted too; inside HEAD-as-GET.
+    app.add_middleware(
+        HttpMetricsMiddleware, registry=metrics.registry, service=settings.service_name
+    )
     app.add_middleware(HeadAsGetMiddleware)  # outermost: HEAD is its GET without the body
     own = (health, openapi, docs, accounts, admin, dead_letters)
     include_routes(app, [module.router for module in own])
+    tracing.instrument_app(app)  # outermost: the server span covers every middleware
     return app

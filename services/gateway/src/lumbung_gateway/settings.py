@@ -112,6 +112,15 @@ class GatewaySettings(BaseSettings):
     order_per_second: float = Field(
         default=10 / 60, gt=0, title="Sustained orders placed/s per account"
     )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        title="Internal port serving the Prometheus registry (unset: none); never the public one",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", max_length=255, title="Address the metrics port binds to"
+    )
     log_level: str = Field(default="INFO", title="Log level")
 
     @field_validator("jwt_keys")

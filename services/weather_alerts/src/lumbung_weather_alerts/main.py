@@ -21,6 +21,7 @@ from lumbung_weather_alerts.api import (
 )
 from lumbung_weather_alerts.domain.zones import SEED_ZONES
 from lumbung_weather_alerts.messaging.fanout import fanout_handlers
+from lumbung_weather_alerts.metrics import AlertsInForce, WebhookDeliveryCounter
 from lumbung_weather_alerts.settings import WeatherAlertsSettings
 from lumbung_weather_alerts.storage.alerts import AlertRepository
 from lumbung_weather_alerts.storage.deliveries import DeliveryRepository
@@ -60,7 +61,8 @@ class WeatherAlertsState:
 
 
 async def setup(runtime: Runtime[WeatherAlertsSettings]) -> WeatherAlertsState:
-    """Repositories, seed zones, the webhook fan-out consumer and the background loops."""
+    """Repositories, seed zones, the webhook fan-out consumer, the background loops and the
+    service's metrics."""
     settings = runtime.settings
     db = runtime.db
     zone_repo = ZoneRepository(db.zones)
@@ -79,8 +81,11 @@ async def setup(runtime: Runtime[WeatherAlertsSettings]) -> WeatherAlertsState:
     )
     report = ReportObservation(zone_repo, observation_repo, alert_repo, policy)
     guard = UrlGuard(require_https=settings.webhook_require_https, allow_list=settings.allow_list)
+    registry, service = runtime.metrics.registry, settings.service_name
+    outcomes = WebhookDeliveryCounter(registry, service, settings.webhook_max_attempts)
+    runtime.metrics.sampled.add(AlertsInForce(service, alert_repo))
     deliveries = DeliveryLoop(
-        DeliverWebhooks(delivery_repo, subscription_repo, guard, settings),
+        DeliverWebhooks(delivery_repo, subscription_repo, guard, settings, outcomes=outcomes),
         settings.webhook_poll_seconds,
     )
     fan_out = FanOutAlert(

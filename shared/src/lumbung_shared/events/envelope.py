@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from lumbung_shared.events.topics import Topic
+from lumbung_shared.trace_context import TRACE_CONTEXT, captured
 
 
 class EventPayload(BaseModel):
@@ -48,8 +49,9 @@ class Envelope(BaseModel, Generic[P]):
         return self.payload.topic
 
     def to_outbox(self) -> dict[str, Any]:
-        """The form kept in an aggregate's outbox until the relay has published it."""
-        return {
+        """The form kept in an aggregate's outbox until the relay has published it, with the
+        trace context of the write that queued it (the relay publishes under it again)."""
+        entry: dict[str, Any] = {
             "event_id": str(self.event_id),
             "type": self.type,
             "topic": str(self.topic),
@@ -57,6 +59,9 @@ class Envelope(BaseModel, Generic[P]):
             "correlation_id": self.correlation_id,
             "body": self.model_dump_json(),
         }
+        if carrier := captured():
+            entry[TRACE_CONTEXT] = carrier
+        return entry
 
 
 def new_event(payload: P, *, producer: str, correlation_id: str, key: str) -> Envelope[P]:

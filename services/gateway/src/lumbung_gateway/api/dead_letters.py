@@ -27,9 +27,9 @@ from lumbung_gateway.api.auth import Admin
 from lumbung_gateway.api.bodies import BodyLimits
 from lumbung_gateway.api.deps import EdgeDep
 from lumbung_gateway.api.forwarding import Target, pass_on
-from lumbung_gateway.api.metrics import GatewayMetrics
 from lumbung_gateway.api.upstreams import Upstream
 from lumbung_gateway.domain.upstreams import SERVICES, known_service
+from lumbung_gateway.metrics import GatewayMetrics
 
 router = APIRouter(prefix="/v1/admin/dead-letters", tags=["admin"])
 
@@ -77,9 +77,8 @@ async def _door(
     admin: Admin,
     edge: EdgeDep,
 ) -> _Door:
-    """The named service (404 if unknown), named in the metrics like proxied requests."""
+    """The named service (404 if unknown)."""
     name = known_service(service)
-    request.state.metrics_upstream = name
     return _Door(request, admin, edge.upstreams[name], edge.body_limits, edge.metrics)
 
 

@@ -19,10 +19,10 @@ from fastapi import Depends, Request
 from lumbung_shared.web.state import from_service
 
 from lumbung_gateway.api.bodies import BodyLimits
-from lumbung_gateway.api.metrics import GatewayMetrics
 from lumbung_gateway.api.upstreams import Upstreams
 from lumbung_gateway.domain.client_address import TrustedProxies
 from lumbung_gateway.domain.tokens import TokenIssuer
+from lumbung_gateway.metrics import GatewayMetrics
 from lumbung_gateway.usecases.accounts import Accounts
 from lumbung_gateway.usecases.api_keys import ApiKeys
 from lumbung_gateway.usecases.describe_api import ApiDescription
@@ -34,7 +34,6 @@ AccountsDep = Annotated[Accounts, Depends(from_service("accounts", Accounts))]
 SessionsDep = Annotated[Sessions, Depends(from_service("sessions", Sessions))]
 ApiKeysDep = Annotated[ApiKeys, Depends(from_service("api_keys", ApiKeys))]
 ThrottleDep = Annotated[Throttle, Depends(from_service("throttle", Throttle))]
-MetricsDep = Annotated[GatewayMetrics, Depends(from_service("metrics", GatewayMetrics))]
 ReadinessDep = Annotated[Readiness, Depends(from_service("readiness", Readiness))]
 ApiDescriptionDep = Annotated[
     ApiDescription, Depends(from_service("api_description", ApiDescription))

@@ -45,13 +45,13 @@ from lumbung_gateway.api.bodies import (
     read_bounded,
     stream_bounded,
 )
-from lumbung_gateway.api.metrics import GatewayMetrics
 from lumbung_gateway.api.upstreams import Upstream
 from lumbung_gateway.domain.errors import (
     UpstreamBusyError,
     UpstreamTimeoutError,
     UpstreamUnavailableError,
 )
+from lumbung_gateway.metrics import CallOutcome, GatewayMetrics
 
 log = logging.getLogger(__name__)
 
@@ -141,20 +141,38 @@ async def pass_on(
 ) -> Response:
     """Send `request` to `target` on `upstream` as `identity`; its answer, passed back."""
     outgoing = await _outgoing(limits, upstream, request, identity, target)
-    labels = (("upstream", upstream.name),)
     try:
         with upstream.in_flight.slot():
             try:
                 upstream.breaker.ensure_allowed(time.monotonic())
             except UpstreamUnavailableError:
-                metrics.breaker_rejections.inc(labels)
+                metrics.called(upstream.name, CallOutcome.CIRCUIT_OPEN)
                 raise
             # An upload's body is still being sent while we wait: only read timeouts apply.
             deadline = None if is_upload(request) else upstream.answer_timeout
-            return await _forward(upstream, outgoing, deadline)
+            return await _counted(upstream, outgoing, deadline, metrics)
     except UpstreamBusyError:
-        metrics.busy_rejections.inc(labels)
+        metrics.called(upstream.name, CallOutcome.BUSY)
         raise
+
+
+async def _counted(
+    upstream: Upstream, outgoing: _Outgoing, deadline: float | None, metrics: GatewayMetrics
+) -> Response:
+    """`_forward`, its outcome and time counted (a body the caller overran counts as neither)."""
+    started = time.perf_counter()
+    try:
+        answer = await _forward(upstream, outgoing, deadline)
+    except UpstreamTimeoutError:
+        metrics.called(upstream.name, CallOutcome.TIMED_OUT)
+        raise
+    except UpstreamUnavailableError:
+        metrics.called(upstream.name, CallOutcome.UNREACHABLE)
+        raise
+    failed = answer.status_code in FAILURE_STATUSES
+    outcome = CallOutcome.FAILED if failed else CallOutcome.ANSWERED
+    metrics.called(upstream.name, outcome, time.perf_counter() - started)
+    return answer
 
 
 def _headers_for_upstream(

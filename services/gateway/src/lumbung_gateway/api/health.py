@@ -1,19 +1,20 @@
 """Gateway health: alive; ready when its own store answers, with every service's health
-reported in the body (never a reason to be unready: see `usecases.readiness`); metrics in
-Prometheus text format."""
+reported in the body (never a reason to be unready: see `usecases.readiness`).
+
+Its metrics are not here: the public port never serves them (they name routes, services and
+load); the internal metrics port does (`GATEWAY_METRICS_PORT`, see `main`)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse
 from lumbung_shared.web.problems import status_problem
 from lumbung_shared.web.responses import problem_responses
 from pydantic import BaseModel, Field
 
-from lumbung_gateway.api.deps import MetricsDep, ReadinessDep
-from lumbung_gateway.api.metrics import CONTENT_TYPE
+from lumbung_gateway.api.deps import ReadinessDep
 
 router = APIRouter(tags=["health"])
 
@@ -49,9 +50,3 @@ async def readyz(request: Request, readiness: ReadinessDep) -> JSONResponse:
     return JSONResponse(
         {"status": "ready", "checks": readiness.names, "upstreams": report.upstreams}
     )
-
-
-@router.get("/metrics", response_class=PlainTextResponse)
-async def metrics(gateway_metrics: MetricsDep) -> PlainTextResponse:
-    """Request counts and latency histograms per route and upstream (Prometheus text)."""
-    return PlainTextResponse(gateway_metrics.render(), media_type=CONTENT_TYPE)

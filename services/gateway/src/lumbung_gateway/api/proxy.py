@@ -15,14 +15,13 @@ from lumbung_shared.identity import Identity, Role
 from lumbung_gateway.api.auth import sign_in_first
 from lumbung_gateway.api.deps import Edge
 from lumbung_gateway.api.forwarding import Target, pass_on
-from lumbung_gateway.api.metrics import route_template
 from lumbung_gateway.domain.errors import UpstreamUnavailableError
 from lumbung_gateway.domain.rate_limit import LimitScope
 from lumbung_gateway.usecases.throttle import Throttle
 
 REPLAYED_HEADER = "idempotent-replayed"
 PROXY_PATH = "/v1/{path:path}"
-"""The proxy's route template (also its metrics label for requests refused before routing)."""
+"""The proxy route's path (its metrics label is the routing table's template, see `owner_of`)."""
 
 
 def _order_bucket(request: Request, who: Identity) -> str | None:
@@ -60,8 +59,6 @@ def _refund_placed_nothing(throttle: Throttle, bucket: str | None, response: Res
 
 async def forward(request: Request, edge: Edge, identity: Identity, name: str) -> Response:
     """Send `request` to the service `name` (which owns its path) as `identity`, throttled."""
-    request.state.metrics_route = route_template(request.url.path)
-    request.state.metrics_upstream = name
     throttle = edge.throttle
     bucket = _order_bucket(request, identity)
     if bucket is not None:

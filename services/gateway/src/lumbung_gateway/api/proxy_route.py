@@ -24,6 +24,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from lumbung_shared.service import SERVICE_STATE
+from lumbung_shared.web.http_metrics import ROUTE_TEMPLATE_SCOPE_KEY
 from starlette.datastructures import URLPath
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Match, NoMatchFound
@@ -32,7 +33,7 @@ from starlette.types import Receive, Scope, Send
 from lumbung_gateway.api.auth import authenticate
 from lumbung_gateway.api.deps import Edge, client_ip
 from lumbung_gateway.api.proxy import PROXY_PATH, forward
-from lumbung_gateway.domain.upstreams import ROUTES, upstream_for
+from lumbung_gateway.domain.upstreams import ROUTES, owner_of, upstream_for
 
 PROBED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 """The methods `claims_no_gateway_route` tries a gateway route with."""
@@ -46,15 +47,23 @@ class ProxyRoute(BaseRoute):
     """Claims every method on every path a service owns, and forwards it to that service."""
 
     path = PROXY_PATH
-    """Read by the metrics middleware for requests refused before the upstream is known."""
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        """FULL for a service's path, else NONE (the router goes on)."""
+        """FULL for a service's path, else NONE (the router goes on).
+
+        The request metrics' route label is the template of the routing table the path matched
+        (`/v1/orders`, `/v1/orders/{path:path}`), finer than this route's own catch-all path.
+        """
         if scope["type"] != "http":
             return _NO_MATCH
         # The full path, as `forward` reads it (`request.url.path`): claimed iff it is forwarded.
-        name = upstream_for(scope["path"])
-        return _NO_MATCH if name is None else (Match.FULL, {UPSTREAM_SCOPE_KEY: name})
+        owner = owner_of(scope["path"])
+        if owner is None:
+            return _NO_MATCH
+        return Match.FULL, {
+            UPSTREAM_SCOPE_KEY: owner.service,
+            ROUTE_TEMPLATE_SCOPE_KEY: owner.template,
+        }
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Resolve the edge, the client's address and the caller, in that order, and forward."""

@@ -15,11 +15,13 @@ Sessions are made in the lifespan (aiohttp binds them to the running loop) and c
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+from lumbung_shared.tracing import Tracing
+from opentelemetry.instrumentation.aiohttp_client import create_trace_config
 
 from lumbung_gateway.domain.circuit_breaker import BreakerPolicy, CircuitBreaker
 from lumbung_gateway.domain.in_flight import InFlightLimit
@@ -53,13 +55,20 @@ class Upstream:
         object.__setattr__(self, "in_flight", InFlightLimit(self.name, self.max_in_flight))
 
 
-def pooled_session(connect_timeout: float, read_timeout: float) -> aiohttp.ClientSession:
+def pooled_session(
+    connect_timeout: float,
+    read_timeout: float,
+    trace_configs: Sequence[aiohttp.TraceConfig] = (),
+) -> aiohttp.ClientSession:
     """One service's connection pool; call inside the running loop (the lifespan).
 
     Bodies pass through as sent (no decompression; `pass_on` never follows redirects), and there
     is no total timeout: an event stream stays open for minutes, each read bounded on its own.
+    `trace_configs`: OpenTelemetry's (`tracing_configs`), a client span and `traceparent` per
+    request, so the service's spans join the gateway's trace.
     """
     return aiohttp.ClientSession(
+        trace_configs=list(trace_configs) or None,
         connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS, keepalive_timeout=KEEP_ALIVE_SECONDS),
         timeout=aiohttp.ClientTimeout(
             total=None,
@@ -71,6 +80,13 @@ def pooled_session(connect_timeout: float, read_timeout: float) -> aiohttp.Clien
     )
 
 
+def tracing_configs(tracing: Tracing | None) -> list[aiohttp.TraceConfig]:
+    """OpenTelemetry's aiohttp instrumentation for a session, or nothing when tracing is off."""
+    if tracing is None or tracing.provider is None:
+        return []
+    return [create_trace_config(tracer_provider=tracing.provider)]
+
+
 class Upstreams(Mapping[str, Upstream]):
     """The services by name; closed with the lifespan."""
 
@@ -79,8 +95,9 @@ class Upstreams(Mapping[str, Upstream]):
         self._check_timeout = check_timeout
 
     @classmethod
-    def from_settings(cls, settings: GatewaySettings) -> Upstreams:
+    def from_settings(cls, settings: GatewaySettings, tracing: Tracing | None = None) -> Upstreams:
         """Pooled sessions with connect/read timeouts; retries happen per request, by method."""
+        traced = tracing_configs(tracing)
         policy = BreakerPolicy(
             consecutive_failures=settings.breaker_failures,
             cooldown=settings.breaker_cooldown_seconds,
@@ -95,7 +112,9 @@ class Upstreams(Mapping[str, Upstream]):
                 name: Upstream(
                     name,
                     url,
-                    pooled_session(settings.connect_timeout_seconds, settings.read_timeout_seconds),
+                    pooled_session(
+                        settings.connect_timeout_seconds, settings.read_timeout_seconds, traced
+                    ),
                     CircuitBreaker(name, policy),
                     settings.upstream_max_in_flight,
                     settings.answer_timeout_seconds,

@@ -4,9 +4,15 @@ Pure, so the proxy, the merged API description and the tests read one table. Pat
 segments only, so `/v1/ordersx` belongs to nobody, and the longest matching prefix wins: the
 catalogue is the listings service's (commodities, units, regions) except its vessel classes,
 which are the sea-safety rules of weather_alerts.
+
+`owner_of` also names the path's template in the table: the prefix itself, or everything
+below it (`/v1/orders/{path:path}`). The gateway's request metrics label proxied requests with
+it, so a path the callers make up never becomes a label value.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from lumbung_shared.errors import NotFoundError
 
@@ -26,15 +32,37 @@ ROUTES: tuple[tuple[str, str], ...] = (
 )
 
 
-_LONGEST_FIRST = sorted(ROUTES, key=lambda route: len(route[0]), reverse=True)
+BELOW = "/{path:path}"
+"""Appended to a prefix: the template of the paths below it."""
+
+
+class Owner(NamedTuple):
+    """The service a path goes to, and which template of the table it matched."""
+
+    service: str
+    template: str
+
+
+_LONGEST_FIRST = [
+    (prefix, Owner(name, prefix), prefix + "/", Owner(name, prefix + BELOW))
+    for prefix, name in sorted(ROUTES, key=lambda route: len(route[0]), reverse=True)
+]
+
+
+def owner_of(path: str) -> Owner | None:
+    """Who owns `path`: the longest prefix it matches in whole path segments; else None."""
+    for prefix, exact, below, under in _LONGEST_FIRST:
+        if path == prefix:
+            return exact
+        if path.startswith(below):
+            return under
+    return None
 
 
 def upstream_for(path: str) -> str | None:
-    """The service that owns `path`: the longest prefix it matches in whole path segments."""
-    for prefix, name in _LONGEST_FIRST:
-        if path == prefix or path.startswith(prefix + "/"):
-            return name
-    return None
+    """The service that owns `path` (see `owner_of`)."""
+    owner = owner_of(path)
+    return None if owner is None else owner.service
 
 
 def known_service(name: str) -> str:

@@ -112,6 +112,17 @@ class AlertRepository:
         )
         return await cursor.to_list(None)
 
+    async def in_force_by_severity(self, now: datetime) -> dict[str, int]:
+        """How many chains are in force at `now` (open, not past `expires`), per latest severity.
+
+        The metrics sample it (a scan on FerretDB, like every list of alerts; see
+        `lumbung_weather_alerts.metrics`)."""
+        counts: dict[str, int] = {}
+        query = {"status": AlertStatus.ACTIVE.value, "expires": {"$gte": now}}
+        async for doc in self._collection.find(query, {"_id": 0, "severity": 1}):
+            counts[doc["severity"]] = counts.get(doc["severity"], 0) + 1
+        return counts
+
     async def get(self, alert_id: str) -> Chain:
         """A chain by its id or by the identifier of any of its CAP messages; 404 otherwise."""
         doc = await self._collection.find_one({"_id": alert_id}, HIDDEN_FIELDS)
