@@ -94,6 +94,12 @@ class TestConsumerCounts:
         assert await grows(stack, "orders", handled, orders_before, **reply) >= orders_before + 1
         timed = of(await scrape(stack, "orders"), "lumbung_event_handler_duration_seconds_count")
         assert {s.labels["service"] for s in timed} == {"orders"}
+        # FastStream's middleware counts the relay's publishes per topic beside ours.
+        sent = of(await scrape(stack, "orders"), "faststream_published_messages_total")
+        order_topic = [s for s in sent if s.labels["destination"] == "lumbung.order.events"]
+        assert order_topic
+        assert {s.labels["app_name"] for s in order_topic} == {"orders"}
+        assert sum(s.value for s in order_topic) >= 1
 
 
 def rejected(order_id: str) -> Envelope[StockRejected]:

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter, FastAPI, Request
 from faststream.kafka import KafkaBroker
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -137,7 +138,12 @@ def _lifespan(
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         mongo = make_mongo_client(settings, [metrics.store.listener, *tracing.mongo_listeners()])
         db = mongo[settings.mongo_database]
-        broker = make_broker(settings, tracing.broker_middlewares())
+        # FastStream's own Prometheus middleware: what our consumer counters do not see, the
+        # relay's publishes per topic (count, time, failures), in the same registry.
+        published = KafkaPrometheusMiddleware(
+            registry=metrics.registry, app_name=settings.service_name
+        )
+        broker = make_broker(settings, [*tracing.broker_middlewares(), published])
         relay = OutboxRelay(
             [],
             outbox_publisher(broker),
