@@ -59,5 +59,5 @@ fault: install ## the fault test: 300+ orders while listings/orders are SIGKILLe
 	@$(PY) python -m devstack prepare
 	@$(PY) pytest -m fault -q -s
 
-bench: install ## every benchmark section on one private stack (< 13 min): one table, JSON in .lumbung/bench/
+bench: install ## every benchmark section on one private stack (< 16 min): one table, JSON in .lumbung/bench/
 	@$(PY) python bench/run.py

@@ -27,7 +27,6 @@ import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import aiohttp
 import httpx
@@ -36,7 +35,7 @@ from lumbung_gateway.domain.roles import Role
 from lumbung_gateway.domain.tokens import TokenIssuer
 from lumbung_shared.identity import IDENTITY_HEADER, Identity, sign_identity
 
-from bench.harness import BenchContext, Row, at_least, percentile
+from bench.harness import BenchContext, Row, at_least, cpu_seconds, percentile
 from bench.shop import LISTING  # the saga's goods; any listing reads the same
 
 SECTION = "gateway"
@@ -75,18 +74,6 @@ class Tally:
         return None if value is None else value * 1000
 
 
-def _cpu_seconds(pid: int | None) -> float | None:
-    """User + system CPU of process `pid` so far, from /proc (None elsewhere)."""
-    if pid is None:
-        return None
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat.rpartition(")")[2].split()  # utime and stime are fields 14 and 15
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def _batch(
     send: Send,
     count: int,
@@ -98,7 +85,7 @@ async def _batch(
 ) -> None:
     """`count` requests, `concurrency` in flight, fewer if `seconds` run out first."""
     queue = iter(range(count))
-    cpu_before = _cpu_seconds(pid)
+    cpu_before = cpu_seconds(pid)
     deadline = time.perf_counter() + seconds
 
     async def worker() -> None:
@@ -119,7 +106,7 @@ async def _batch(
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     tally.seconds += time.perf_counter() - started
-    cpu_after = _cpu_seconds(pid)
+    cpu_after = cpu_seconds(pid)
     if cpu_before is not None and cpu_after is not None:
         tally.cpu = (tally.cpu or 0.0) + cpu_after - cpu_before
 

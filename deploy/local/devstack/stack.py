@@ -122,6 +122,12 @@ class Stack:
     partitions: int = 3
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
     tracing: bool = False
+    trace_sample_ratio: float | None = None
+    """With tracing: the share of traces the gateway starts that are kept (`None`: all), as
+    `parentbased_traceidratio`, so the services follow the gateway's decision."""
+    trace_export_delay_ms: int = 200
+    """With tracing: how long spans wait to be exported in batches (the SDK's default is 5 s;
+    200 ms lets a test find them soon)."""
     prometheus: bool = False
 
     def __post_init__(self) -> None:
@@ -189,8 +195,10 @@ class Stack:
             env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = self.jaeger.otlp_traces_endpoint
             env["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = "http/protobuf"
             env["OTEL_SERVICE_NAME"] = service
-            # Spans leave within 200 ms (the SDK's default is 5 s), so a test finds them soon.
-            env["OTEL_BSP_SCHEDULE_DELAY"] = "200"
+            env["OTEL_BSP_SCHEDULE_DELAY"] = str(self.trace_export_delay_ms)
+            if self.trace_sample_ratio is not None:
+                env["OTEL_TRACES_SAMPLER"] = "parentbased_traceidratio"
+                env["OTEL_TRACES_SAMPLER_ARG"] = str(self.trace_sample_ratio)
         if service == "orders":
             # The saga decides ~8-14 orders/s on FerretDB here: admit no more undecided orders
             # than it clears in ~0.4 s (see ORDERS_SAGA_BACKLOG_LIMIT, bench/sections/saga.py).
