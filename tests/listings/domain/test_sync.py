@@ -119,11 +119,20 @@ class TestScope:
         assert not scope.keeps({"status": "archived"})
         assert not scope.keeps({"status": "active", "deleted": True})
 
-    def test_others_are_sent_published_listings_and_keep_only_active_ones(self) -> None:
+    def test_others_are_sent_published_listings_and_keep_only_those_on_offer(self) -> None:
         scope = SyncScope.of(None, own=False)
-        assert scope.statuses == ["active", "archived", "paused", "sold_out"]
+        assert scope.statuses == [
+            "active",
+            "archived",
+            "called_off",
+            "paused",
+            "pre_listed",
+            "sold_out",
+        ]
         assert scope.keeps({"status": "active"})
+        assert scope.keeps({"status": "pre_listed"})  # a trip's catch, reservable ahead
         assert not scope.keeps({"status": "sold_out"})
+        assert not scope.keeps({"status": "called_off"})
 
 
 class TestExpiredCursor:

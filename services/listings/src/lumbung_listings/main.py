@@ -7,9 +7,9 @@ from lumbung_shared.events import Topic
 from lumbung_shared.service import Runtime, create_service_app
 from lumbung_shared.settings import load_settings
 
-from lumbung_listings.api import catalogue, listings, photos, prices, search
+from lumbung_listings.api import catalogue, listings, photos, prices, search, trips
 from lumbung_listings.messaging.orders import order_handlers
-from lumbung_listings.messaging.sea_alerts import sea_alert_handlers
+from lumbung_listings.messaging.sea_alerts import sea_alert_handlers, trip_call_off_handlers
 from lumbung_listings.settings import ListingsSettings
 from lumbung_listings.storage.listings import ListingRepository
 from lumbung_listings.storage.photos import PhotoStore
@@ -17,12 +17,16 @@ from lumbung_listings.storage.risk import SupplyRiskRepository
 from lumbung_listings.storage.search import ListingSearch
 from lumbung_listings.storage.stock import ListingStock
 from lumbung_listings.storage.stock_reservations import StockReservationRepository
+from lumbung_listings.storage.trips import PreListedTrips, ZoneDangers
 from lumbung_listings.usecases import (
     AddPhoto,
+    CancelTrip,
     ChangeListingStatus,
     CreateListing,
+    CreateTrip,
     DeleteListing,
     EditListing,
+    LandCatch,
     ListingsService,
     ReadListing,
     RemovePhoto,
@@ -31,6 +35,7 @@ from lumbung_listings.usecases import (
     ShowPriceBoard,
     SyncListings,
 )
+from lumbung_listings.usecases.call_off_trips import CallOffTrips
 from lumbung_listings.usecases.flag_supply_risk import FlagSupplyRisk
 from lumbung_listings.usecases.photo_reencoding import PhotoReencoder
 from lumbung_listings.usecases.purge_tombstones import PurgeTombstones
@@ -39,6 +44,20 @@ from lumbung_listings.usecases.reserve_stock import ReserveStock
 from lumbung_listings.usecases.settle_stock import SettleStock
 from lumbung_listings.workers.housekeeping import housekeeping
 from lumbung_listings.workers.supply_risk_sweep import supply_risk_sweep
+from lumbung_listings.workers.trip_sweep import trip_sweep
+
+SENDS = (
+    "listing.created",
+    "listing.updated",
+    "listing.status_changed",
+    "listing.deleted",
+    "stock.reserved",
+    "stock.rejected",
+    "stock.released",
+    "listing.trip_called_off",
+    "listing.trip_landed",
+)
+"""The event types this service emits, for its AsyncAPI document."""
 
 
 async def setup(runtime: Runtime[ListingsSettings]) -> ListingsService:
@@ -72,6 +91,16 @@ async def setup(runtime: Runtime[ListingsSettings]) -> ListingsService:
     supply_risk = FlagSupplyRisk(risk)
     runtime.consume("supply-risk", [Topic.SEA_ALERT_EVENTS], sea_alert_handlers(supply_risk))
     runtime.run_in_background(supply_risk_sweep(supply_risk, runtime.settings.risk_sweep_seconds))
+    dangers = ZoneDangers(runtime.db.zone_dangers)
+    call_off = CallOffTrips(
+        PreListedTrips(collection),
+        dangers,
+        stock,
+        reservations,
+        overdue_after=runtime.settings.trip_overdue,
+    )
+    runtime.consume("trip-call-off", [Topic.SEA_ALERT_EVENTS], trip_call_off_handlers(call_off))
+    runtime.run_in_background(trip_sweep(call_off, runtime.settings.trip_sweep_seconds))
     settings = runtime.settings
     runtime.run_in_background(
         housekeeping(
@@ -98,6 +127,9 @@ async def setup(runtime: Runtime[ListingsSettings]) -> ListingsService:
             search_repository, settings.sync_settle, settings.tombstone_retention
         ),
         show_price_board=ShowPriceBoard(search_repository),
+        create_trip=CreateTrip(listing_repository, stock, risk, dangers, call_off),
+        land_catch=LandCatch(stock, reservations),
+        cancel_trip=CancelTrip(call_off, stock),
     )
 
 
@@ -106,7 +138,16 @@ def create_app(settings: ListingsSettings | None = None) -> FastAPI:
     return create_service_app(
         settings or load_settings(ListingsSettings),
         title="Lumbung listings",
-        description="Produce and catch listings, photos, search, stock and the price board.",
-        routers=[search.router, listings.router, photos.router, prices.router, catalogue.router],
+        description="Produce and catch listings, trips' pre-listings, photos, search, stock "
+        "and the price board.",
+        routers=[
+            search.router,
+            trips.router,
+            listings.router,
+            photos.router,
+            prices.router,
+            catalogue.router,
+        ],
         setup=setup,
+        sends=SENDS,
     )

@@ -38,6 +38,16 @@ class ListingsSettings(ServiceSettings):
     housekeeping_seconds: float = Field(
         default=3600, gt=0, title="How often old tombstones and inbox ids are purged"
     )
+    trip_overdue_hours: float = Field(
+        default=24,
+        gt=0,
+        le=24 * 14,
+        title="A trip not landed this long after its expected landing is called off, its "
+        "pre-orders cancelled",
+    )
+    trip_sweep_seconds: float = Field(
+        default=300, gt=0, title="How often trips overdue for landing are looked for"
+    )
     photo_reencode_slots: int = Field(
         default=2,
         ge=1,
@@ -48,6 +58,10 @@ class ListingsSettings(ServiceSettings):
     @property
     def sync_settle(self) -> timedelta:
         return timedelta(seconds=self.sync_settle_seconds)
+
+    @property
+    def trip_overdue(self) -> timedelta:
+        return timedelta(hours=self.trip_overdue_hours)
 
     @property
     def tombstone_retention(self) -> timedelta:

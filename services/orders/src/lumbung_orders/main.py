@@ -23,6 +23,7 @@ from lumbung_orders.domain.saga_backlog import SagaBacklog
 from lumbung_orders.messaging.listings import listing_handlers
 from lumbung_orders.messaging.sea_alerts import sea_alert_handlers
 from lumbung_orders.messaging.stock import stock_handlers
+from lumbung_orders.messaging.trips import trip_handlers
 from lumbung_orders.messaging.wire import OrderWire
 from lumbung_orders.metrics import OrderTransitionCounter
 from lumbung_orders.settings import OrdersSettings
@@ -43,8 +44,29 @@ from lumbung_orders.usecases.order_changes import OrderChanges
 from lumbung_orders.usecases.place_order import PlaceOrder
 from lumbung_orders.usecases.record_payment import RecordPayment
 from lumbung_orders.usecases.record_stock_reply import RecordStockReply
+from lumbung_orders.usecases.trip_orders import TripOrders
 from lumbung_orders.workers.expiry_sweeper import expiry_sweeper
 from lumbung_orders.workers.housekeeping import housekeeping
+
+SENDS = (
+    "order.placed",
+    "order.reserved",
+    "order.rejected",
+    "order.confirmed",
+    "order.declined",
+    "order.shipped",
+    "order.delivered",
+    "order.completed",
+    "order.cancelled",
+    "order.expired",
+    "order.stock_release_requested",
+    "order.delivery_risk_flagged",
+    "order.delivery_risk_cleared",
+    "payment.confirmed",
+    "payment.refund_requested",
+    "payment.refunded",
+)
+"""The event types this service emits, for its AsyncAPI document (`messaging.wire`)."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +118,11 @@ def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
         replies = RecordStockReply(changes, settings.confirm_within, alerts)
         runtime.consume(
             "stock-saga", [Topic.STOCK_EVENTS], stock_handlers(replies.reserved, replies.rejected)
+        )
+        runtime.consume(
+            "trips",
+            [Topic.LISTING_EVENTS],
+            trip_handlers(TripOrders(changes, settings.confirm_within)),
         )
         runtime.consume(
             "sea-alerts",
@@ -167,4 +194,5 @@ def create_app(settings: OrdersSettings | None = None) -> FastAPI:
         description="Orders, the stock-reservation saga, order lifecycle and payments.",
         routers=[listing_snapshots.router, orders.router, payments.router, live.router],
         setup=_setup(settings),
+        sends=SENDS,
     )

@@ -6,7 +6,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from lumbung_shared.events import listings, orders, payments, sea_alerts, stock
+from lumbung_shared.events import (
+    fishing_grounds,
+    listings,
+    orders,
+    payments,
+    sea_alerts,
+    stock,
+    trips,
+)
 from lumbung_shared.events.envelope import Envelope, EventPayload
 
 _PAYLOADS: tuple[type[EventPayload], ...] = (
@@ -37,6 +45,9 @@ _PAYLOADS: tuple[type[EventPayload], ...] = (
     sea_alerts.SeaAlertIssued,
     sea_alerts.SeaAlertUpdated,
     sea_alerts.SeaAlertCancelled,
+    fishing_grounds.FishingGroundForecastPublished,
+    trips.TripCalledOff,
+    trips.TripLanded,
 )
 
 EVENT_TYPES: dict[str, type[EventPayload]] = {cls.event_type: cls for cls in _PAYLOADS}

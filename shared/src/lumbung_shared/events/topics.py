@@ -15,4 +15,5 @@ class Topic(StrEnum):
     ORDER_EVENTS = "lumbung.order.events"
     PAYMENT_EVENTS = "lumbung.payment.events"
     SEA_ALERT_EVENTS = "lumbung.sea_alert.events"
+    FISHING_GROUND_EVENTS = "lumbung.fishing_ground.events"
     DEAD_LETTER = "lumbung.dead_letter"

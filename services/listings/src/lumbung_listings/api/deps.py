@@ -9,10 +9,13 @@ from lumbung_shared.web.identity import Identity, Role, require_roles
 from lumbung_shared.web.state import from_service
 
 from lumbung_listings.usecases.add_photo import AddPhoto
+from lumbung_listings.usecases.call_off_trips import CancelTrip
 from lumbung_listings.usecases.change_listing_status import ChangeListingStatus
 from lumbung_listings.usecases.create_listing import CreateListing
+from lumbung_listings.usecases.create_trip import CreateTrip
 from lumbung_listings.usecases.delete_listing import DeleteListing
 from lumbung_listings.usecases.edit_listing import EditListing
+from lumbung_listings.usecases.land_catch import LandCatch
 from lumbung_listings.usecases.read_listing import ReadListing
 from lumbung_listings.usecases.remove_photo import RemovePhoto
 from lumbung_listings.usecases.search_listings import SearchListings
@@ -21,8 +24,13 @@ from lumbung_listings.usecases.show_price_board import ShowPriceBoard
 from lumbung_listings.usecases.sync_listings import SyncListings
 
 Seller = Annotated[Identity, require_roles(Role.FARMER, Role.FISHER, Role.ADMIN)]
+Fisher = Annotated[Identity, require_roles(Role.FISHER)]
+"""Trips are a fisher's own: announced and landed by them (a moderator archives, never lands)."""
 
 Creating = Annotated[CreateListing, Depends(from_service("create_listing", CreateListing))]
+Announcing = Annotated[CreateTrip, Depends(from_service("create_trip", CreateTrip))]
+Landing = Annotated[LandCatch, Depends(from_service("land_catch", LandCatch))]
+CallingOff = Annotated[CancelTrip, Depends(from_service("cancel_trip", CancelTrip))]
 Reading = Annotated[ReadListing, Depends(from_service("read_listing", ReadListing))]
 Editing = Annotated[EditListing, Depends(from_service("edit_listing", EditListing))]
 StatusChanging = Annotated[

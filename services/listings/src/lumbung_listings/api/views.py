@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from lumbung_shared.fisheries import LANDING_SITES
 from pydantic import BaseModel, ConfigDict, Field
 
 from lumbung_listings.domain.commodities import Commodity
 from lumbung_listings.domain.lifecycle import Status
 from lumbung_listings.domain.regions import Region, RegionLevel
+from lumbung_listings.domain.trip import VesselClass
 from lumbung_listings.domain.vocabulary import UNIT_NAMES, Kind, Tag, Unit
 
 PHOTO_SIZES = ("320", "1024")
@@ -25,8 +27,23 @@ class PhotoView(BaseModel):
     thumbnails: dict[str, str]
 
 
+class TripView(BaseModel):
+    """A trip's pre-listing: where and when its catch lands, and how the trip ended."""
+
+    landing_site_id: str
+    landing_site_name: str
+    zone_id: str = Field(description="The maritime zone fished (`GET /v1/zones`)")
+    vessel_class: VesselClass
+    expected_landing_at: datetime
+    expected_quantity: int = Field(description="Kilograms expected when it was announced")
+    landed_at: datetime | None = None
+    actual_quantity: int | None = Field(default=None, description="Kilograms landed")
+    called_off_at: datetime | None = None
+    alert_id: str | None = Field(default=None, description="The sea alert that called it off")
+
+
 class ListingView(BaseModel):
-    """A listing as clients see it."""
+    """A listing as clients see it; a trip's pre-listing carries its `trip`."""
 
     id: str = Field(validation_alias="_id")
     seller_id: str
@@ -48,6 +65,7 @@ class ListingView(BaseModel):
     supply_at_risk: bool = False
     risk_alert_ids: list[str] = Field(default_factory=list)
     photos: list[PhotoView] = Field(default_factory=list)
+    trip: TripView | None = None
     version: int
     created_at: datetime
     updated_at: datetime
@@ -178,4 +196,8 @@ def listing_view(doc: dict[str, Any]) -> ListingView:
         }
         for photo in doc.get("photos", [])
     ]
-    return ListingView.model_validate({**doc, "photos": photos})
+    trip = doc.get("trip")
+    if trip is not None:
+        site = LANDING_SITES.get(trip["landing_site_id"])
+        trip = {**trip, "landing_site_name": site.name if site else trip["landing_site_id"]}
+    return ListingView.model_validate({**doc, "photos": photos, "trip": trip})

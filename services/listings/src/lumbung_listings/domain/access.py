@@ -12,9 +12,13 @@ from lumbung_shared.identity import Identity
 
 from lumbung_listings.domain.lifecycle import Actor, Status
 
-PUBLIC_SEARCH = frozenset({Status.ACTIVE})
-# Reachable by id for anyone: a buyer's order keeps linking to a listing that sold out or paused.
-PUBLIC_BY_ID = frozenset({Status.ACTIVE, Status.PAUSED, Status.SOLD_OUT})
+# Buyers find what is on sale now and the catch of trips still at sea (reservable ahead).
+PUBLIC_SEARCH = frozenset({Status.ACTIVE, Status.PRE_LISTED})
+# Reachable by id for anyone: a buyer's order keeps linking to a listing that sold out or paused,
+# or to a trip that was called off.
+PUBLIC_BY_ID = frozenset(
+    {Status.ACTIVE, Status.PAUSED, Status.SOLD_OUT, Status.PRE_LISTED, Status.CALLED_OFF}
+)
 ALL_STATUSES = frozenset(Status)
 
 

@@ -16,13 +16,15 @@ from lumbung_shared.errors import ConflictError, ForbiddenError, Message
 
 
 class Status(StrEnum):
-    """Where a listing is in its life; only `active` listings are searchable and reservable."""
+    """Where a listing is in its life; `active` ones (and trips' `pre_listed` ones) sell."""
 
     DRAFT = "draft"
     ACTIVE = "active"
     PAUSED = "paused"
     SOLD_OUT = "sold_out"
     ARCHIVED = "archived"
+    PRE_LISTED = "pre_listed"  # a trip's expected catch, reservable before it lands
+    CALLED_OFF = "called_off"  # the trip was called off before landing: nothing to sell
 
 
 class Actor(StrEnum):
@@ -44,9 +46,21 @@ TRANSITIONS: Mapping[tuple[Status, Status], frozenset[Actor]] = MappingProxyType
         (Status.ACTIVE, Status.SOLD_OUT): frozenset({Actor.SYSTEM}),  # last unit reserved
         # restocked: by the stock machinery on released reservations or by the seller's edit
         (Status.SOLD_OUT, Status.ACTIVE): frozenset({Actor.SYSTEM, Actor.SELLER}),
+        # A trip's pre-listing ends through the trip machinery, never a bare status change:
+        # landed with its quantity, or called off (a danger alert, its fisher, or overdue),
+        # each of which releases reservations in the same write.
+        (Status.PRE_LISTED, Status.ACTIVE): frozenset({Actor.SYSTEM}),
+        (Status.PRE_LISTED, Status.SOLD_OUT): frozenset({Actor.SYSTEM}),
+        (Status.PRE_LISTED, Status.CALLED_OFF): frozenset({Actor.SYSTEM}),
         **{
             (source, Status.ARCHIVED): _PEOPLE
-            for source in (Status.DRAFT, Status.ACTIVE, Status.PAUSED, Status.SOLD_OUT)
+            for source in (
+                Status.DRAFT,
+                Status.ACTIVE,
+                Status.PAUSED,
+                Status.SOLD_OUT,
+                Status.CALLED_OFF,
+            )
         },
     }
 )
@@ -57,6 +71,8 @@ _STATUS_ID = {
     Status.PAUSED: "dijeda",
     Status.SOLD_OUT: "habis",
     Status.ARCHIVED: "diarsipkan",
+    Status.PRE_LISTED: "menunggu pendaratan",
+    Status.CALLED_OFF: "pelayaran dibatalkan",
 }
 
 

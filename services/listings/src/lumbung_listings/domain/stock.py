@@ -9,6 +9,7 @@ storage layer's job.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,6 +17,9 @@ from lumbung_shared.errors import Message
 
 from lumbung_listings.domain.access import PUBLIC_BY_ID
 from lumbung_listings.domain.lifecycle import Status
+
+RESERVABLE = frozenset({Status.ACTIVE, Status.PRE_LISTED})
+"""Statuses stock is reserved in: on sale, or a trip's expected catch (a pre-order)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,8 @@ def can_reserve(
     paused listing hears that it is paused, not that 1 kg is below the minimum. A draft or
     archived listing is "not found", as for anyone but its seller (its status stays hidden). A
     sold-out listing is out of stock, not closed: the buyers who lost the race for the last
-    units hear "not enough stock". Listings is the price authority: a price other than the one
+    units hear "not enough stock". A trip's pre-listing reserves its expected catch like stock.
+    Listings is the price authority: a price other than the one
     the buyer saw (`unit_price`, when the order names one) is refused, never reserved.
     """
     if listing is None or listing.status not in PUBLIC_BY_ID:
@@ -86,11 +91,28 @@ def can_reserve(
     return None
 
 
+def trip_refusal(
+    status: Status, released: Collection[str], order_id: str, seller_named: bool
+) -> RejectReason | None:
+    """Why a trip's listing refuses an order that `can_reserve` would take, if it does.
+
+    An order released at the trip's call-off or landing never takes stock again (a redelivered
+    `order.placed`: the catch it lost is someone else's now). A pre-order must have passed the
+    orders service's pre-order rules at checkout (cash on delivery, no confirm deadline before
+    landing), which it applies only to listings it knew: an order naming no seller did not.
+    """
+    if order_id in released:
+        return RejectReason.INSUFFICIENT
+    if status is Status.PRE_LISTED and not seller_named:
+        return RejectReason.INACTIVE
+    return None
+
+
 def _closed(status: Status) -> RejectReason | None:
     """Why a public listing in `status` takes no order now (None when active)."""
     if status is Status.SOLD_OUT:
         return RejectReason.INSUFFICIENT
-    if status is not Status.ACTIVE:
+    if status not in RESERVABLE:
         return RejectReason.INACTIVE
     return None
 

@@ -42,7 +42,7 @@ PURGE_MARGIN = timedelta(hours=1)
 whose clock runs a little ahead never purges one that a cursor accepted elsewhere still needs."""
 
 OWN_KEPT = frozenset(s.value for s in Status if s is not Status.ARCHIVED)
-PUBLIC_KEPT = frozenset({Status.ACTIVE.value})
+PUBLIC_KEPT = frozenset({Status.ACTIVE.value, Status.PRE_LISTED.value})
 PUBLIC_SYNCED = frozenset(s.value for s in Status if s is not Status.DRAFT)
 
 

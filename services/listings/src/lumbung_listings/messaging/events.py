@@ -24,6 +24,7 @@ from lumbung_shared.events.stock import (
     StockReleased,
     StockReserved,
 )
+from lumbung_shared.events.trips import TripCalledOff, TripLanded
 from lumbung_shared.observability import correlation_id
 
 PRODUCER = "listings"
@@ -100,3 +101,39 @@ def stock_rejected(
 def stock_released(order_id: str, lines: list[StockLine]) -> Envelope[StockReleased]:
     """`stock.released`: the units held for the order are back on sale."""
     return _wrap(StockReleased(order_id=order_id, lines=lines), order_id)
+
+
+def trip_called_off(
+    after: dict[str, Any], order_ids: list[str], reason: str
+) -> Envelope[TripCalledOff]:
+    """`listing.trip_called_off`: the pre-listing `after` is called off, these orders released."""
+    trip = after["trip"]
+    payload = TripCalledOff(
+        listing_id=after["_id"],
+        seller_id=after["seller_id"],
+        version=after["version"],
+        zone_id=trip["zone_id"],
+        vessel_class=trip["vessel_class"],
+        alert_id=trip.get("alert_id"),
+        order_ids=order_ids,
+        reason=reason,
+    )
+    return _wrap(payload, after["_id"])
+
+
+def trip_landed(
+    after: dict[str, Any], kept: list[str], released: list[str], reason: str
+) -> Envelope[TripLanded]:
+    """`listing.trip_landed`: the catch of `after` landed; `released` orders lost their hold."""
+    trip = after["trip"]
+    payload = TripLanded(
+        listing_id=after["_id"],
+        seller_id=after["seller_id"],
+        version=after["version"],
+        actual_quantity=trip["actual_quantity"],
+        landed_at=trip["landed_at"],
+        kept_order_ids=kept,
+        released_order_ids=released,
+        reason=reason,
+    )
+    return _wrap(payload, after["_id"])

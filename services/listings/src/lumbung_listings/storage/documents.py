@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from lumbung_shared.mongo import Document
 
-HIDDEN_FIELDS = {"outbox": 0, "outbox_pending": 0, "outbox_lease_until": 0, "reserved_orders": 0}
+RELEASED_ORDERS = "trip_released_orders"
+"""On a trip's listing: orders released at its call-off or landing, which never take stock again."""
+CREATION_FINGERPRINT = "creation_fingerprint"
+"""On a trip's listing: the body it was created from, to answer a retried Idempotency-Key."""
+
+HIDDEN_FIELDS = {
+    "outbox": 0,
+    "outbox_pending": 0,
+    "outbox_lease_until": 0,
+    "reserved_orders": 0,
+    RELEASED_ORDERS: 0,
+    CREATION_FINGERPRINT: 0,
+}
 
 
 def public(doc: Document) -> Document:

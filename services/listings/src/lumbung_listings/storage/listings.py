@@ -18,6 +18,7 @@ from lumbung_shared.mongo import Document, ensure_indexes
 from lumbung_shared.outbox import PENDING, Notify, outbox_fields, with_events
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from lumbung_listings.storage.documents import HIDDEN_FIELDS
 
@@ -61,6 +62,17 @@ class ListingRepository:
         await self._collection.insert_one({**doc, **outbox_fields(*events)})
         self._on_event(doc["_id"])
         await self._keep_in_sync(doc["_id"], doc["version"], doc.get("updated_at"))
+
+    async def insert_once(self, doc: Document, *events: Envelope[Any]) -> Document | None:
+        """Store a new listing whose `_id` a retry derives again; None when stored now, else
+        the listing already stored under that id (deleted or not, bookkeeping included)."""
+        try:
+            await self._collection.insert_one({**doc, **outbox_fields(*events)})
+        except DuplicateKeyError:
+            return await self._collection.find_one({"_id": doc["_id"]}, {"outbox": 0})
+        self._on_event(doc["_id"])
+        await self._keep_in_sync(doc["_id"], doc["version"], doc.get("updated_at"))
+        return None
 
     async def find(self, listing_id: str, *, include_deleted: bool = False) -> Document | None:
         """A stored listing by id without its bookkeeping; deleted ones only when asked.

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lumbung_listings.usecases.add_photo import AddPhoto
+from lumbung_listings.usecases.call_off_trips import CancelTrip
 from lumbung_listings.usecases.change_listing_status import ChangeListingStatus
 from lumbung_listings.usecases.create_listing import CreateListing
+from lumbung_listings.usecases.create_trip import CreateTrip
 from lumbung_listings.usecases.delete_listing import DeleteListing
 from lumbung_listings.usecases.edit_listing import EditListing
+from lumbung_listings.usecases.land_catch import LandCatch
 from lumbung_listings.usecases.read_listing import ReadListing
 from lumbung_listings.usecases.remove_photo import RemovePhoto
 from lumbung_listings.usecases.search_listings import SearchListings
@@ -18,10 +21,13 @@ from lumbung_listings.usecases.sync_listings import SyncListings
 
 __all__ = [
     "AddPhoto",
+    "CancelTrip",
     "ChangeListingStatus",
     "CreateListing",
+    "CreateTrip",
     "DeleteListing",
     "EditListing",
+    "LandCatch",
     "ListingsService",
     "ReadListing",
     "RemovePhoto",
@@ -47,3 +53,6 @@ class ListingsService:
     search_listings: SearchListings
     sync_listings: SyncListings
     show_price_board: ShowPriceBoard
+    create_trip: CreateTrip
+    land_catch: LandCatch
+    cancel_trip: CancelTrip

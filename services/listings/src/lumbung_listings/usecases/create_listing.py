@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import uuid4
 
 from lumbung_shared.clock import utc_now
@@ -25,25 +26,39 @@ class CreateListing:
         self._risk = risk
 
     async def __call__(self, seller_id: str, draft: ListingDraft, *, publish: bool) -> Document:
-        now = utc_now()
         status = (
             status_for_stock(Status.ACTIVE, draft.quantity_available) if publish else Status.DRAFT
         )
         risks = await self._risk.active_for(draft.kind, draft.origin_region)
-        doc: Document = {
-            "_id": uuid4().hex,
-            "seller_id": seller_id,
-            **content_fields(draft),
-            "status": status.value,
-            "version": 1,
-            "created_at": now,
-            "updated_at": now,
-            "reserved_orders": [],
-            "photos": [],
-            "photo_count": 0,
-            "risk_alert_ids": risks,
-            "supply_at_risk": bool(risks),
-            "deleted": False,
-        }
+        doc = new_listing(
+            uuid4().hex, seller_id=seller_id, draft=draft, status=status, risks=risks, now=utc_now()
+        )
         await self._listings.insert(doc, listing_created(doc))
         return public(doc)
+
+
+def new_listing(
+    listing_id: str,
+    *,
+    seller_id: str,
+    draft: ListingDraft,
+    status: Status,
+    risks: list[str],
+    now: datetime,
+) -> Document:
+    """The first document of a listing (a trip's pre-listing adds its trip to it)."""
+    return {
+        "_id": listing_id,
+        "seller_id": seller_id,
+        **content_fields(draft),
+        "status": status.value,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "reserved_orders": [],
+        "photos": [],
+        "photo_count": 0,
+        "risk_alert_ids": risks,
+        "supply_at_risk": bool(risks),
+        "deleted": False,
+    }

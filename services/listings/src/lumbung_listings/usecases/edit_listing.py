@@ -1,4 +1,8 @@
-"""Edit a listing: the seller's patch against the version they saw (412 if it moved on)."""
+"""Edit a listing: the seller's patch against the version they saw (412 if it moved on).
+
+A trip's pre-listing is not edited: buyers reserved its expected catch as announced, and its
+quantity is settled by landing it; once landed it is a listing like any other.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from lumbung_listings.domain.lifecycle import Status
 from lumbung_listings.domain.listing import ListingPatch, apply_patch
 from lumbung_listings.domain.listing_content import content_fields, draft_of
 from lumbung_listings.domain.stock import status_for_stock
+from lumbung_listings.domain.trip import TRIP_AT_SEA_OR_OFF, trip_not_editable
 from lumbung_listings.storage.listings import ListingRepository
 from lumbung_listings.storage.risk import SupplyRiskRepository
 from lumbung_listings.usecases.listing_access import load_own, save_change
@@ -28,6 +33,8 @@ class EditListing:
         doc = await load_own(self._listings, listing_id, editor)
         if doc["version"] != version:
             raise stale_version(doc["version"])
+        if Status(doc["status"]) in TRIP_AT_SEA_OR_OFF:
+            raise trip_not_editable(Status(doc["status"]))
         draft = apply_patch(draft_of(doc), patch)
         fields = {
             **content_fields(draft),

@@ -1,11 +1,12 @@
 """The steps reserving and releasing stock share: take or give back one listing's units.
 
 Each change is a single conditional update on the listing document, guarded by the version
-read a moment before, that the listing is active with enough units, and that this order has
-no reservation on it yet (`reserved_orders`); it takes the units, records the order, bumps the
-version and pushes `listing.updated` (and `listing.status_changed` when the last unit goes).
-A lost race re-reads and tries again; stock never goes below zero because the guard and the
-write are one operation, and a repeated order cannot take twice.
+read a moment before, that the listing is still reservable (active, or a trip's pre-listing)
+with enough units, and that this order has no reservation on it yet (`reserved_orders`); it
+takes the units, records the order, bumps the version and pushes `listing.updated` (and
+`listing.status_changed` when the last unit goes). A lost race re-reads and tries again; stock
+never goes below zero because the guard and the write are one operation, and a repeated order
+cannot take twice.
 """
 
 from __future__ import annotations
@@ -21,13 +22,20 @@ from lumbung_shared.kafka import TransientError
 from lumbung_shared.mongo import Document
 
 from lumbung_listings.domain.lifecycle import Status
-from lumbung_listings.domain.stock import RejectReason, StockState, can_reserve, status_for_stock
+from lumbung_listings.domain.stock import (
+    RejectReason,
+    StockState,
+    can_reserve,
+    status_for_stock,
+    trip_refusal,
+)
 from lumbung_listings.domain.stock_reservation import (
     OrderParty,
     ReservationLine,
     StockReservationState,
 )
 from lumbung_listings.messaging.events import listing_changed
+from lumbung_listings.storage.documents import RELEASED_ORDERS
 from lumbung_listings.storage.stock import ListingStock
 from lumbung_listings.storage.stock_reservations import StockReservationRepository
 
@@ -73,16 +81,16 @@ async def take(
             return LineRefused(RejectReason.NOT_FOUND)
         if order_id in doc.get("reserved_orders", []):
             return LineTaken(doc["quantity_available"], held_listing(doc))
-        price = int(doc["price_per_unit"])
-        state = StockState(
-            Status(doc["status"]), doc["quantity_available"], doc["min_order"], price
+        price, status = int(doc["price_per_unit"]), Status(doc["status"])
+        state = StockState(status, doc["quantity_available"], doc["min_order"], price)
+        reason = can_reserve(state, quantity, line.unit_price) or trip_refusal(
+            status, doc.get(RELEASED_ORDERS, []), order_id, party.seller_id is not None
         )
-        reason = can_reserve(state, quantity, line.unit_price)
         if reason is not None:
             shown = price if reason is RejectReason.PRICE_CHANGED else None
             return LineRefused(reason, shown)
         guard = {
-            "status": Status.ACTIVE.value,
+            "status": status.value,
             "quantity_available": {"$gte": quantity},
             "reserved_orders": {"$ne": order_id},
             **({} if line.unit_price is None else {"price_per_unit": line.unit_price}),

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 from lumbung_orders.domain.delivery import DeliveryRequest
 from lumbung_orders.domain.order_lines import PricedLine
 from lumbung_orders.domain.payments import PaymentMethod, PaymentStatus
+from lumbung_orders.domain.pre_orders import PreOrder, cancellation_notice
 from lumbung_orders.domain.rejection import RejectedLine
 from lumbung_orders.domain.states import OrderState
 from lumbung_orders.domain.stored_order import StoredOrder
@@ -46,6 +47,8 @@ EXAMPLE_ORDER: Final[dict[str, Any]] = {
     "rejected_line": None,
     "delivery_at_risk": False,
     "risk_alert_ids": [],
+    "pre_order": None,
+    "cancellation_notice": None,
     "timeline": [
         {"state": "pending", "actor": "buyer", "actor_id": None, "at": "2026-12-02T06:00:00Z"},
         {"state": "reserved", "actor": "system", "actor_id": None, "at": "2026-12-02T06:00:01Z"},
@@ -53,6 +56,13 @@ EXAMPLE_ORDER: Final[dict[str, Any]] = {
     "version": 2,
     "updated_at": "2026-12-02T06:00:01Z",
 }
+
+
+class Notice(BaseModel):
+    """A sentence for the buyer in Indonesian (`id`) and English (`en`)."""
+
+    id: str
+    en: str
 
 
 class OrderView(BaseModel):
@@ -86,6 +96,10 @@ class OrderView(BaseModel):
     """The refused line; with `price_changed`, the listing's current price to show the buyer."""
     delivery_at_risk: bool
     risk_alert_ids: list[str]
+    pre_order: PreOrder | None
+    """Set on an order of a trip's expected catch (cash on delivery; confirmable once landed)."""
+    cancellation_notice: Notice | None = None
+    """Why the marketplace cancelled the order for its trip (`trip_called_off`, `catch_short`)."""
     timeline: list[TimelineEntry]
     version: int
     updated_at: datetime
@@ -122,9 +136,18 @@ def order_view(stored: StoredOrder) -> OrderView:
             exclude={"order_id", "stock_held", "reservation_seen", "payment_callback_ids"},
             mode="python",
         ),
+        cancellation_notice=_notice(stored),
         version=stored.version,
         updated_at=stored.updated_at,
     )
+
+
+def _notice(stored: StoredOrder) -> Notice | None:
+    order = stored.order
+    if order.state is not OrderState.CANCELLED or not order.timeline:
+        return None
+    notice = cancellation_notice(order.timeline[-1].reason)
+    return None if notice is None else Notice(id=notice.id, en=notice.en)
 
 
 def order_json(stored: StoredOrder) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Final
 
+from lumbung_shared.errors import ConflictError, Message
+
 DEFAULT_CONFIRM_WITHIN: Final = timedelta(hours=24)
 """How long a seller has to confirm by default; the service makes it a setting."""
 
@@ -33,6 +35,15 @@ def is_expired(
     """Whether a reservation made at `reserved_at` has lapsed by `now` (the deadline included)."""
     _require_aware(now)
     return now >= expires_at(reserved_at, confirm_within)
+
+
+def not_yet_expired(deadline: datetime) -> ConflictError:
+    """The 409 for expiring an order before its deadline (a sweeper that raced a change)."""
+    return ConflictError(
+        "not-yet-expired",
+        Message(id="Pesanan belum kedaluwarsa.", en="The order has not expired yet."),
+        expires_at=deadline.isoformat(),
+    )
 
 
 def _require_aware(moment: datetime) -> None:

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final, Self
 
-from lumbung_shared.errors import ConflictError, Message, NotFoundError
+from lumbung_shared.errors import NotFoundError
 from pydantic import BaseModel, ConfigDict
 
-from lumbung_orders.domain import order_lines, payments
+from lumbung_orders.domain import order_lines, payments, pre_orders
 from lumbung_orders.domain.delivery import DeliveryRequest
 from lumbung_orders.domain.events import (
     OrderEvent,
@@ -24,7 +24,7 @@ from lumbung_orders.domain.events import (
     SagaReply,
     event_for_state,
 )
-from lumbung_orders.domain.expiry import DEFAULT_CONFIRM_WITHIN, expires_at
+from lumbung_orders.domain.expiry import DEFAULT_CONFIRM_WITHIN, expires_at, not_yet_expired
 from lumbung_orders.domain.order_lines import HeldListing, PricedLine
 from lumbung_orders.domain.payments import PaymentMethod, PaymentStatus
 from lumbung_orders.domain.pricing import PlaceOrderRequest, PricedOrder
@@ -69,6 +69,8 @@ class Order(BaseModel):
     rejected_line: RejectedLine | None = None
     delivery_at_risk: bool = False
     risk_alert_ids: list[str] = []
+    pre_order: pre_orders.PreOrder | None = None
+    """Set on an order of a trip's expected catch (`domain.pre_orders`); None for the others."""
     payment_callback_ids: list[str] = []
     """Provider callback ids this order answered (`domain.callbacks`): replays change nothing."""
     timeline: list[TimelineEntry] = []
@@ -83,6 +85,7 @@ class Order(BaseModel):
         request: PlaceOrderRequest,
         at: datetime,
         decide_within: timedelta | None = None,
+        pre_order: bool = False,
     ) -> tuple[Self, list[OrderEvent]]:
         """A new pending order and its `order.placed` event, which asks for stock by a deadline."""
         order = cls(
@@ -94,6 +97,7 @@ class Order(BaseModel):
             delivery=request.delivery,
             payment_method=request.payment_method,
             note=request.note,
+            pre_order=pre_orders.PreOrder() if pre_order else None,
             placed_at=at,
             expires_at=None if decide_within is None else expires_at(at, decide_within),
             timeline=[
@@ -127,7 +131,8 @@ class Order(BaseModel):
         self.seller_id, self.lines = order_lines.resolve(self.seller_id, self.lines, held)
         self.total = order_lines.order_total(self.lines)
         self.stock_held = True
-        self.reserved_at, self.expires_at = at, expires_at(at, confirm_within)
+        waits = pre_orders.awaiting_landing(self.pre_order)  # its deadline starts at landing
+        self.reserved_at, self.expires_at = at, None if waits else expires_at(at, confirm_within)
         events = self._move(OrderState.RESERVED, Actor.SYSTEM, None, at)
         return SagaReply(SagaOutcome.APPLIED, events)
 
@@ -145,7 +150,8 @@ class Order(BaseModel):
     # People acting on the order.
 
     def confirm(self, actor: Actor, actor_id: str | None, at: datetime) -> list[OrderEvent]:
-        """The seller accepts the reserved order."""
+        """The seller accepts the reserved order (a pre-order once its catch has landed)."""
+        pre_orders.check_landed(self.pre_order)
         return self._move(OrderState.CONFIRMED, actor, actor_id, at)
 
     def decline(
@@ -161,10 +167,7 @@ class Order(BaseModel):
     def deliver(self, actor: Actor, actor_id: str | None, at: datetime) -> list[OrderEvent]:
         """The goods arrived; COD is paid at the door, and a paid order completes."""
         events = self._move(OrderState.DELIVERED, actor, actor_id, at)
-        if (
-            payments.paid_on_delivery(self.payment_method)
-            and self.payment_status is PaymentStatus.UNPAID
-        ):
+        if payments.collected_at_door(self.payment_method, self.payment_status):
             events += self._mark_paid(at, None)
         return events + self._complete_if_done(at)
 
@@ -181,11 +184,7 @@ class Order(BaseModel):
         `stock.reserved` arriving later is given back (`on_stock_reserved`).
         """
         if self.expires_at is not None and now < self.expires_at:
-            raise ConflictError(
-                "not-yet-expired",
-                Message(id="Pesanan belum kedaluwarsa.", en="The order has not expired yet."),
-                expires_at=self.expires_at.isoformat(),
-            )
+            raise not_yet_expired(self.expires_at)
         if self.state is OrderState.PENDING:
             self.rejection_reason, self.expires_at = TIMEOUT, None
             return self._move(OrderState.REJECTED, Actor.SYSTEM, None, now, TIMEOUT)

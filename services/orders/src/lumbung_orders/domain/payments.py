@@ -46,6 +46,11 @@ def paid_on_delivery(method: PaymentMethod) -> bool:
     return method is PaymentMethod.COD
 
 
+def collected_at_door(method: PaymentMethod, status: PaymentStatus) -> bool:
+    """Whether a delivery is the moment this order gets paid (COD not paid yet)."""
+    return paid_on_delivery(method) and status is PaymentStatus.UNPAID
+
+
 def accept_payment(method: PaymentMethod, status: PaymentStatus, actor: Actor) -> bool:
     """Check a payment confirmation; True if it makes the order paid, False if already paid.
 

@@ -31,6 +31,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from lumbung_orders.domain.delivery import EXAMPLE_DELIVERY, DeliveryRequest
 from lumbung_orders.domain.order_lines import ListingKind, PricedLine, Unit, order_total
 from lumbung_orders.domain.payments import PaymentMethod
+from lumbung_orders.domain.pre_orders import ORDERABLE_STATUSES
 from lumbung_orders.domain.readable_text import ReadableText
 from lumbung_orders.domain.visibility import buyer_may_see_listing
 
@@ -41,8 +42,9 @@ MAX_ORDER_TOTAL: Final = 2**63 - 1
 """Totals are stored as 64-bit integers; anything larger cannot be a real order anyway."""
 
 ACTIVE_LISTING_STATUS: Final = "active"
-"""Only listings in this status can be ordered; other statuses are kept as the listings service
-sends them (tolerant reader), so a new status there does not break snapshot parsing here."""
+"""On sale now. Only it and a trip's pre-listing (`pre_orders.ORDERABLE_STATUSES`) can be
+ordered; other statuses are kept as the listings service sends them (tolerant reader), so a new
+status there does not break snapshot parsing here."""
 
 MAX_UNIT_PRICE: Final = 10**12
 """Far above any produce, and 50 lines of 100 000 units at it still fit a 64-bit total."""
@@ -195,7 +197,7 @@ def _orderable(
             Message(id="Produk tidak ditemukan.", en="Listing not found."),
             listing_id=listing_id,
         )
-    if snapshot.status != ACTIVE_LISTING_STATUS:
+    if snapshot.status not in ORDERABLE_STATUSES:
         raise _unprocessable(
             "listing-unavailable",
             Message(id="Produk sedang tidak dijual.", en="This listing is not for sale now."),

@@ -93,10 +93,11 @@ TRANSITIONS: Final[tuple[Rule, ...]] = (
     _rule(_S.CONFIRMED, _S.SHIPPED, _A.SELLER, _A.ADMIN),
     _rule(_S.SHIPPED, _S.DELIVERED, _A.BUYER, _A.COURIER, _A.ADMIN),
     _rule(_S.DELIVERED, _S.COMPLETED, _A.SYSTEM),
-    # The buyer may change their mind until the goods leave the seller.
-    _rule(_S.PENDING, _S.CANCELLED, _A.BUYER, _A.ADMIN),
-    _rule(_S.RESERVED, _S.CANCELLED, _A.BUYER, _A.ADMIN, releases_stock=True),
-    _rule(_S.CONFIRMED, _S.CANCELLED, _A.BUYER, _A.ADMIN, releases_stock=True),
+    # The buyer may change their mind until the goods leave the seller; the system cancels a
+    # pre-order whose trip was called off or whose catch fell short (`domain.pre_orders`).
+    _rule(_S.PENDING, _S.CANCELLED, _A.BUYER, _A.ADMIN, _A.SYSTEM),
+    _rule(_S.RESERVED, _S.CANCELLED, _A.BUYER, _A.ADMIN, _A.SYSTEM, releases_stock=True),
+    _rule(_S.CONFIRMED, _S.CANCELLED, _A.BUYER, _A.ADMIN, _A.SYSTEM, releases_stock=True),
 )
 _RULES: Final[dict[tuple[OrderState, OrderState], Rule]] = {
     (rule.source, rule.target): rule for rule in TRANSITIONS

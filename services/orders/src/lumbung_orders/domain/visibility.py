@@ -2,9 +2,10 @@
 
 The listing snapshot is a read model of another service's data, so it must not show more than
 the owner of that data would: the listings service lets anyone read a listing by id while it
-is `active`, `paused` or `sold_out` (a buyer's order keeps linking to it), and shows drafts and
-archived listings only to their seller and to admins. A caller who may not see a listing gets
-the same 404 as for one that does not exist, so hidden ids cannot be probed. A status this
+is `active`, `paused` or `sold_out`, or a trip's `pre_listed` or `called_off` (a buyer's order
+keeps linking to it), and shows drafts and archived listings only to their seller and to admins.
+A caller who may not see a listing gets the same 404 as for one that does not exist, so hidden
+ids cannot be probed. A status this
 service does not know yet is treated as hidden (fail closed).
 """
 
@@ -14,7 +15,9 @@ from typing import Final
 
 from lumbung_shared.identity import Identity
 
-PUBLIC_LISTING_STATUSES: Final = frozenset({"active", "paused", "sold_out"})
+PUBLIC_LISTING_STATUSES: Final = frozenset(
+    {"active", "paused", "sold_out", "pre_listed", "called_off"}
+)
 """Mirrors `PUBLIC_BY_ID` in the listings service's `domain.access`."""
 
 

@@ -8,6 +8,7 @@
    and insert the key record holding that plan and the answer rendered from it. Losing that
    insert to a concurrent retry means the winner's plan and answer are used instead of ours.
    A catch order placed while a sea alert covers its origin is flagged at risk in its plan.
+   An order of a trip's pre-listing is a pre-order (`domain.pre_orders`): cash on delivery only.
    A listing created a moment ago may not have reached the snapshots yet (its `listing.created`
    is still on its way): checkout waits for it a short while (`listing_wait`, woken as soon as
    this process copies it, see `ListingArrivals`), then accepts
@@ -42,6 +43,7 @@ from lumbung_orders.domain import risk
 from lumbung_orders.domain.events import OrderEvent
 from lumbung_orders.domain.idempotency import IdempotencyRecord, check_replay, request_fingerprint
 from lumbung_orders.domain.order import Order
+from lumbung_orders.domain.pre_orders import check_pre_order_payment, is_pre_order
 from lumbung_orders.domain.pricing import ListingSnapshot, PlaceOrderRequest, price_order
 from lumbung_orders.domain.saga_backlog import SagaBacklog, SagaBacklogFullError
 from lumbung_orders.domain.stored_order import StoredOrder
@@ -153,6 +155,13 @@ class PlaceOrder:
         now = datetime.now(UTC)
         plan = []
         for priced in price_order(request, snapshots, buyer_id=buyer_id):
+            pre_order = is_pre_order(
+                snapshots[line.listing_id].status
+                for line in priced.lines
+                if line.listing_id in snapshots
+            )
+            if pre_order:
+                check_pre_order_payment(request.payment_method)
             order, events = Order.place(
                 order_id=str(uuid4()),
                 buyer_id=buyer_id,
@@ -160,6 +169,7 @@ class PlaceOrder:
                 request=request,
                 at=now,
                 decide_within=self._decide_within,
+                pre_order=pre_order,
             )
             events += await self._flag_if_alerted(order, now)
             plan.append(self._orders.new_document(order, self._wire.envelopes(order, events), now))
