@@ -45,6 +45,9 @@ SERVICE_ENV: dict[str, dict[str, str]] = {
         "WEATHER_ALERTS_FORECAST_TIMEOUT_SECONDS": "1",
         "WEATHER_ALERTS_FORECAST_ATTEMPTS": "2",
         "WEATHER_ALERTS_FORECAST_STALE_AFTER_SECONDS": "3",
+        # The fishing-ground test serves a ZPPI feed on this port (per session) from 127.0.0.1.
+        "WEATHER_ALERTS_FISHING_GROUND_FEED_URL": f"http://127.0.0.1:{free_port()}/zppi.json",
+        "WEATHER_ALERTS_FISHING_GROUND_POLL_SECONDS": "0.5",
         "WEATHER_ALERTS_SSE_HEARTBEAT_SECONDS": "1",
         "WEATHER_ALERTS_SSE_POLL_SECONDS": "0.2",
         "WEATHER_ALERTS_SSE_MAX_LIFETIME_SECONDS": "30",

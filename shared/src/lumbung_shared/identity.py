@@ -42,6 +42,9 @@ class Role(StrEnum):
     BUYER = "buyer"
     AGENCY = "agency"
     ADMIN = "admin"
+    AGGREGATOR = "aggregator"
+    """A cooperative (koperasi), village enterprise (BUMDes), farmers' group or fish collector
+    (pengepul) that sells for its member farmers and fishers."""
     ANONYMOUS = "anonymous"
 
 

@@ -46,6 +46,7 @@ from schemathesis import GenerationMode
 
 from tests.support.clients import bearer
 from tests.support.stacks import private_stack
+from tests.weather_alerts.fishing_cases import forecast_within_rules
 
 EXAMPLES: Final = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 25}
 """Per operation and mode: ~60 operations x 50 requests keeps the file near five minutes."""
@@ -90,6 +91,8 @@ OWNERS: Final = (
     ("/v1/alerts", "weather_alerts"),
     ("/v1/advisories", "weather_alerts"),
     ("/v1/subscriptions", "weather_alerts"),
+    ("/v1/fishing-grounds", "weather_alerts"),
+    ("/v1/landing-sites", "weather_alerts"),
 )
 
 
@@ -188,6 +191,7 @@ CANNOT_STATE: Final = {
     "PUT /v1/zones/{zone_id}": _ordered_box,
     "POST /v1/observations": _observed_window,
     "POST /v1/subscriptions": _publicly_resolving_webhook,
+    "POST /v1/fishing-grounds/forecasts": forecast_within_rules,
 }
 """Rules between values that the document cannot express, kept by positive requests."""
 

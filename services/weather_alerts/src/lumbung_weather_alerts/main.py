@@ -14,16 +14,24 @@ from lumbung_weather_alerts.api import (
     advisories,
     alerts,
     catalogue,
+    fishing_grounds,
+    landing_sites,
     observations,
     stream,
     subscriptions,
+    trip_planner,
     zones,
 )
 from lumbung_weather_alerts.domain.zones import SEED_ZONES
+from lumbung_weather_alerts.fishing_setup import SENDS as FISHING_SENDS
+from lumbung_weather_alerts.fishing_setup import setup_fishing_grounds
+from lumbung_weather_alerts.messaging.events import SENDS as SEA_ALERT_SENDS
 from lumbung_weather_alerts.messaging.fanout import fanout_handlers
+from lumbung_weather_alerts.messaging.listings import catch_price_handlers
 from lumbung_weather_alerts.metrics import AlertsInForce, WebhookDeliveryCounter
 from lumbung_weather_alerts.settings import WeatherAlertsSettings
 from lumbung_weather_alerts.storage.alerts import AlertRepository
+from lumbung_weather_alerts.storage.catch_prices import CatchPriceRepository
 from lumbung_weather_alerts.storage.deliveries import DeliveryRepository
 from lumbung_weather_alerts.storage.feed_sources import FeedSourceRepository
 from lumbung_weather_alerts.storage.observations import ObservationRepository
@@ -31,16 +39,25 @@ from lumbung_weather_alerts.storage.subscriptions import SubscriptionRepository
 from lumbung_weather_alerts.storage.webhook_guard import UrlGuard
 from lumbung_weather_alerts.storage.zones import ZoneRepository
 from lumbung_weather_alerts.usecases.advise_vessels import AdviseVessels
+from lumbung_weather_alerts.usecases.catch_prices import (
+    CatchPriceBoard,
+    CatchPrices,
+    KeepCatchPrices,
+)
 from lumbung_weather_alerts.usecases.deliver_webhooks import DeliverWebhooks
 from lumbung_weather_alerts.usecases.expire_alerts import ExpireAlerts
 from lumbung_weather_alerts.usecases.fan_out_alert import FanOutAlert
 from lumbung_weather_alerts.usecases.feed_health import FeedHealth
 from lumbung_weather_alerts.usecases.manage_subscriptions import ManageSubscriptions
 from lumbung_weather_alerts.usecases.manage_zones import ManageZones
+from lumbung_weather_alerts.usecases.plan_trip import PlanTrip
+from lumbung_weather_alerts.usecases.publish_forecast import PublishForecast
 from lumbung_weather_alerts.usecases.read_alerts import ReadAlerts
 from lumbung_weather_alerts.usecases.read_forecast_feed import ReadForecastFeed
+from lumbung_weather_alerts.usecases.read_forecasts import ReadForecasts
 from lumbung_weather_alerts.usecases.report_observation import AlertPolicy, ReportObservation
 from lumbung_weather_alerts.usecases.webhook_deliveries import WebhookDeliveries
+from lumbung_weather_alerts.workers.catch_prices import catch_price_pruning
 from lumbung_weather_alerts.workers.deliveries import DeliveryLoop
 from lumbung_weather_alerts.workers.expiry import expiry_sweep
 from lumbung_weather_alerts.workers.housekeeping import housekeeping
@@ -58,6 +75,11 @@ class WeatherAlertsState:
     advise_vessels: AdviseVessels
     manage_subscriptions: ManageSubscriptions
     webhook_deliveries: WebhookDeliveries
+    catch_prices: CatchPrices
+    publish_forecast: PublishForecast
+    read_forecasts: ReadForecasts
+    plan_trip: PlanTrip
+    fishing_ground_feeds: FeedHealth
 
 
 async def setup(runtime: Runtime[WeatherAlertsSettings]) -> WeatherAlertsState:
@@ -92,6 +114,17 @@ async def setup(runtime: Runtime[WeatherAlertsSettings]) -> WeatherAlertsState:
         alert_repo, subscription_repo, delivery_repo, deliveries.wake, settings.public_base_url
     )
     runtime.consume("webhooks", [Topic.SEA_ALERT_EVENTS], fanout_handlers(fan_out))
+    catch_price_repo = CatchPriceRepository(db.catch_prices)
+    price_window = timedelta(days=settings.catch_price_window_days)
+    keep_prices = KeepCatchPrices(catch_price_repo, window=price_window)
+    runtime.consume("catch-prices", [Topic.LISTING_EVENTS], catch_price_handlers(keep_prices))
+    runtime.run_in_background(catch_price_pruning(keep_prices, settings.housekeeping_seconds))
+    catch_prices = CatchPriceBoard(
+        catch_price_repo,
+        window=price_window,
+        minimum_listings=settings.catch_price_min_listings,
+        cache_seconds=settings.catch_price_cache_seconds,
+    )
     runtime.run_in_background(deliveries.loop())
     runtime.run_in_background(expiry_sweep(ExpireAlerts(alert_repo), settings.expiry_sweep_seconds))
     runtime.run_in_background(
@@ -104,6 +137,14 @@ async def setup(runtime: Runtime[WeatherAlertsSettings]) -> WeatherAlertsState:
     if settings.forecast_feed_url:
         feed = ReadForecastFeed(settings.forecast_feed_url, settings, report, feed_repo)
         runtime.run_in_background(forecast_poller(feed, settings.forecast_poll_seconds))
+    fishing = await setup_fishing_grounds(
+        runtime,
+        zones=zone_repo,
+        alerts=alert_repo,
+        observations=observation_repo,
+        guard=guard,
+        prices=catch_prices,
+    )
     overlap = timedelta(seconds=settings.webhook_secret_overlap_seconds)
     return WeatherAlertsState(
         manage_zones=ManageZones(zone_repo, alert_repo),
@@ -113,6 +154,11 @@ async def setup(runtime: Runtime[WeatherAlertsSettings]) -> WeatherAlertsState:
         advise_vessels=AdviseVessels(zone_repo, observation_repo),
         manage_subscriptions=ManageSubscriptions(subscription_repo, guard, overlap),
         webhook_deliveries=WebhookDeliveries(subscription_repo, delivery_repo),
+        catch_prices=catch_prices,
+        publish_forecast=fishing.publish,
+        read_forecasts=fishing.read,
+        plan_trip=fishing.plan,
+        fishing_ground_feeds=fishing.feeds,
     )
 
 
@@ -132,8 +178,12 @@ def create_app(settings: WeatherAlertsSettings | None = None) -> FastAPI:
             advisories.router,
             subscriptions.router,
             catalogue.router,
+            trip_planner.router,
+            fishing_grounds.router,
+            landing_sites.router,
         ],
         setup=setup,
+        sends=[*SEA_ALERT_SENDS, *FISHING_SENDS],
     )
     subscriptions.publish_url_scheme(app, require_https=settings.webhook_require_https)
     return app

@@ -11,6 +11,12 @@ from lumbung_shared.settings import ServiceSettings
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from lumbung_weather_alerts.domain.trip_plan import (
+    DEFAULT_FUEL_PROFILES,
+    SOLAR_SUBSIDI_RUPIAH,
+    FuelProfile,
+)
+from lumbung_weather_alerts.domain.vessels import VesselClass
 from lumbung_weather_alerts.domain.waves import WaveCategory
 
 
@@ -46,7 +52,7 @@ class WeatherAlertsSettings(ServiceSettings):
         title="How long handled event ids are kept to skip redeliveries (then forgotten)",
     )
     housekeeping_seconds: float = Field(
-        default=3600.0, gt=0, title="How often old inbox ids are dropped"
+        default=3600.0, gt=0, title="How often old inbox ids and stale catch prices are dropped"
     )
 
     forecast_feed_url: str | None = Field(
@@ -83,6 +89,48 @@ class WeatherAlertsSettings(ServiceSettings):
     sse_max_lifetime_seconds: float = Field(
         default=600.0, gt=0, title="An SSE stream closes after this; clients reconnect"
     )
+
+    fishing_ground_feed_url: str | None = Field(
+        default=None,
+        title="ZPPI fishing-ground feed to poll (JSON, format in domain/fishing_ground_feed.py); "
+        "off if unset",
+    )
+    fishing_ground_poll_seconds: float = Field(
+        default=1800.0, gt=0, title="Fishing-ground feed poll interval (ZPPI is issued daily)"
+    )
+    fishing_ground_stale_after_seconds: float = Field(
+        default=36 * 3600.0,
+        gt=0,
+        title="Fishing-ground feed marked stale when its content is older than this",
+    )
+    fishing_ground_sweep_seconds: float = Field(
+        default=300.0, gt=0, title="How often expired fishing-ground forecasts are deleted"
+    )
+    fuel_price_per_litre: int = Field(
+        default=SOLAR_SUBSIDI_RUPIAH,
+        ge=1000,
+        le=50_000,
+        title="Fuel price per litre in rupiah for trip estimates (solar subsidi by default)",
+    )
+    fuel_profiles: dict[VesselClass, FuelProfile] = Field(
+        default_factory=lambda: dict(DEFAULT_FUEL_PROFILES),
+        title="Cruise speed and consumption per vessel class (JSON; classes left out keep the "
+        "defaults)",
+    )
+
+    catch_price_window_days: int = Field(
+        default=30, ge=1, le=365, title="Days since its last update a catch listing's price counts"
+    )
+    catch_price_min_listings: int = Field(
+        default=3, ge=1, le=100, title="Listings a regency needs before its own median is shown"
+    )
+    catch_price_cache_seconds: float = Field(
+        default=60.0, ge=0, le=600, title="How long a species group's prices are reused"
+    )
+
+    def fuel_profile(self, vessel: VesselClass) -> FuelProfile:
+        """The class's fuel profile: the configured one, else the built-in default."""
+        return self.fuel_profiles.get(vessel, DEFAULT_FUEL_PROFILES[vessel])
 
     @property
     def allow_list(self) -> frozenset[str]:

@@ -9,10 +9,18 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from lumbung_shared.events.envelope import EventPayload
 from lumbung_shared.events.topics import Topic
+
+
+class AggregatorTerms(BaseModel):
+    """Who sells a listing for its producers, and the fee it takes, declared up front."""
+
+    aggregator_id: str = Field(max_length=64)
+    fee_basis_points: int = Field(ge=0, le=5000, description="Fee in 1/100 %: 250 is 2.5 %.")
+    pooled: bool = Field(description="Stock contributed by several members (else one member's).")
 
 
 class ListingSnapshot(EventPayload):
@@ -33,6 +41,9 @@ class ListingSnapshot(EventPayload):
     origin_region: str
     best_before: date | None = None
     version: int = Field(ge=1)
+    aggregator: AggregatorTerms | None = Field(
+        default=None, description="Set when a cooperative or collector sells for its members."
+    )
 
 
 class ListingCreated(ListingSnapshot):

@@ -11,6 +11,7 @@ from lumbung_shared.events import (
     listings,
     orders,
     payments,
+    payouts,
     sea_alerts,
     stock,
     trips,
@@ -48,6 +49,8 @@ _PAYLOADS: tuple[type[EventPayload], ...] = (
     fishing_grounds.FishingGroundForecastPublished,
     trips.TripCalledOff,
     trips.TripLanded,
+    payouts.PayoutAccrued,
+    payouts.PayoutReversed,
 )
 
 EVENT_TYPES: dict[str, type[EventPayload]] = {cls.event_type: cls for cls in _PAYLOADS}

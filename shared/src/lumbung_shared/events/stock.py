@@ -16,12 +16,25 @@ RejectReason = Literal[
 sent, still read so v1 events on the topic decode."""
 
 
+class MemberShare(BaseModel):
+    """Units of a cooperative's listing that came from one member's contribution."""
+
+    member_id: str = Field(max_length=64)
+    quantity: int = Field(ge=1)
+
+
 class StockLine(BaseModel):
     """Units of one listing held (or freed) for an order."""
 
     listing_id: str
     quantity: int = Field(ge=1)
     remaining: int = Field(ge=0, description="Stock left on the listing after this change.")
+    shares: list[MemberShare] = Field(
+        default_factory=list,
+        max_length=500,
+        description="On an aggregator's listing: whose stock the units are (first contributed, "
+        "first sold), summing to `quantity`; empty on a producer's own listing.",
+    )
 
 
 class HeldListing(BaseModel):

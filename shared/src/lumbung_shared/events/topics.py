@@ -16,4 +16,5 @@ class Topic(StrEnum):
     PAYMENT_EVENTS = "lumbung.payment.events"
     SEA_ALERT_EVENTS = "lumbung.sea_alert.events"
     FISHING_GROUND_EVENTS = "lumbung.fishing_ground.events"
+    PAYOUT_EVENTS = "lumbung.payout.events"
     DEAD_LETTER = "lumbung.dead_letter"

@@ -29,6 +29,8 @@ ROUTES: tuple[tuple[str, str], ...] = (
     ("/v1/advisories", "weather_alerts"),
     ("/v1/observations", "weather_alerts"),
     ("/v1/subscriptions", "weather_alerts"),
+    ("/v1/fishing-grounds", "weather_alerts"),
+    ("/v1/landing-sites", "weather_alerts"),
 )
 
 

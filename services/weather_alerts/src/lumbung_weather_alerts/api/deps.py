@@ -14,7 +14,10 @@ from lumbung_weather_alerts.usecases.advise_vessels import AdviseVessels
 from lumbung_weather_alerts.usecases.feed_health import FeedHealth
 from lumbung_weather_alerts.usecases.manage_subscriptions import ManageSubscriptions
 from lumbung_weather_alerts.usecases.manage_zones import ManageZones
+from lumbung_weather_alerts.usecases.plan_trip import PlanTrip
+from lumbung_weather_alerts.usecases.publish_forecast import PublishForecast
 from lumbung_weather_alerts.usecases.read_alerts import ReadAlerts
+from lumbung_weather_alerts.usecases.read_forecasts import ReadForecasts
 from lumbung_weather_alerts.usecases.report_observation import ReportObservation
 from lumbung_weather_alerts.usecases.webhook_deliveries import WebhookDeliveries
 
@@ -38,6 +41,10 @@ Subscriptions = Annotated[
 Deliveries = Annotated[
     WebhookDeliveries, Depends(from_service("webhook_deliveries", WebhookDeliveries))
 ]
+Publishing = Annotated[PublishForecast, Depends(from_service("publish_forecast", PublishForecast))]
+ForecastReader = Annotated[ReadForecasts, Depends(from_service("read_forecasts", ReadForecasts))]
+Planner = Annotated[PlanTrip, Depends(from_service("plan_trip", PlanTrip))]
+GroundFeeds = Annotated[FeedHealth, Depends(from_service("fishing_ground_feeds", FeedHealth))]
 
 Admin = Annotated[Identity, require_roles(Role.ADMIN)]
 Reporter = Annotated[Identity, require_roles(Role.AGENCY, Role.ADMIN)]
@@ -46,3 +53,5 @@ Reporter = Annotated[Identity, require_roles(Role.AGENCY, Role.ADMIN)]
 Observations are further limited to the agency's regions (`domain.scope.RegionScope`)."""
 Agency = Annotated[Identity, require_roles(Role.AGENCY, Role.ADMIN)]
 """Who may subscribe to webhooks: prefixes inside their regions, their own subscriptions only."""
+Fisher = Annotated[Identity, require_roles(Role.FISHER, Role.ADMIN)]
+"""Who may plan a trip: fishers (and admins, to see what fishers see)."""

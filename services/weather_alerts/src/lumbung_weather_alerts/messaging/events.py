@@ -31,6 +31,9 @@ _BY_MSG_TYPE: dict[MsgType, type[SeaAlertEvent]] = {
     MsgType.CANCEL: SeaAlertCancelled,
 }
 
+SENDS = tuple(payload.event_type for payload in _BY_MSG_TYPE.values())
+"""The `sea_alert.*` events this service sends (its AsyncAPI `send` operations)."""
+
 
 def message_event(doc: Chain) -> Envelope[Any]:
     """The event for the chain's latest CAP message (Alert, Update or Cancel)."""
