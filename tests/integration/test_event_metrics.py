@@ -32,7 +32,12 @@ from tests.support.polling import eventually
 from tests.support.topics import own_topic
 
 OUTBOXES = {"listings": {"listings", "stock_reservations"}, "orders": {"orders"}}
-ORDERS_GROUPS = {"orders.listing-snapshots", "orders.stock-saga", "orders.sea-alerts"}
+ORDERS_GROUPS = {
+    "orders.listing-snapshots",
+    "orders.stock-saga",
+    "orders.trips",
+    "orders.sea-alerts",
+}
 
 
 async def scrape(stack: Stack, service: str) -> list[Sample]:
@@ -230,4 +235,4 @@ class TestWeatherAlertsFamilies:
             "Minor",
         }
         alerts = of(samples, "lumbung_outbox_pending_events", service="weather_alerts")
-        assert {s.labels["collection"] for s in alerts} == {"alerts"}
+        assert {s.labels["collection"] for s in alerts} == {"alerts", "fishing_ground_forecasts"}

@@ -5,8 +5,9 @@ repriced and deleted through the gateway, and late or repeated events changing n
 The figure has no route of its own (the planner shows it), so the test reads it as the planner
 does, through `CatchPriceBoard`, over the service's own database in the stack.
 
-The listings are in Kota Tual (`81.72`, PPN Tual), a regency no other test lists catch in, so a
-whole-suite run in one stack cannot add listings to these medians.
+The listings are in Kabupaten Paser (`64.01`, no landing site of ours), a regency no other test
+lists catch in (Kota Tual, first chosen, is where the trip tests land), so a whole-suite run in
+one stack cannot add listings to these medians.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from tests.support.kafka import event, publish
 from tests.support.mongo import database
 from tests.support.polling import eventually
 
-TUAL = "81.72"
+PASER = "64.01"
 BESAR = SpeciesGroup.PELAGIS_BESAR
 
 
@@ -55,10 +56,10 @@ def planner_board(repository: CatchPriceRepository) -> CatchPriceBoard:
 def shows(
     board: CatchPriceBoard, expected: PriceFigure
 ) -> Callable[[], Awaitable[PriceFigure | None]]:
-    """A probe for `eventually`: the planner's figure for Tual once it is `expected`."""
+    """A probe for `eventually`: the planner's figure for Paser once it is `expected`."""
 
     async def probe() -> PriceFigure | None:
-        figure = await board.median(BESAR, TUAL)
+        figure = await board.median(BESAR, PASER)
         return figure if figure == expected else None
 
     return probe
@@ -71,12 +72,12 @@ class TestPricesFollowTheListings:
         fisher = Seller(stack, gateway, role="fisher")
         board = planner_board(catch_prices)
         cheap, _, dear = [
-            await fisher.lists(skipjack(price_per_unit=price, origin_region=TUAL))
+            await fisher.lists(skipjack(price_per_unit=price, origin_region=PASER))
             for price in (30000, 34000, 38000)
         ]
         # Per fish, not per kg: kept, never in the median (it would make it 32,000 of four).
         per_fish = await fisher.lists(
-            skipjack(unit="ekor", price_per_unit=20000, origin_region=TUAL)
+            skipjack(unit="ekor", price_per_unit=20000, origin_region=PASER)
         )
 
         await eventually(shows(board, PriceFigure(34000, 3, "regency")))
