@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from lumbung_gateway.domain.roles import (
+    ACCOUNT_ROLES,
     Role,
     can_self_register,
     is_seller,
@@ -13,7 +14,7 @@ from lumbung_shared.errors import DomainError
 
 
 class TestSelfRegistration:
-    @pytest.mark.parametrize("role", [Role.FARMER, Role.FISHER, Role.BUYER])
+    @pytest.mark.parametrize("role", [Role.FARMER, Role.FISHER, Role.BUYER, Role.AGGREGATOR])
     def test_public_roles_may_sign_up(self, role: Role) -> None:
         assert can_self_register(role)
         assert parse_self_registration_role(role.value) is role
@@ -27,6 +28,12 @@ class TestSelfRegistration:
         assert "agency" not in caught.value.message.en
 
 
+class TestAccountRoles:
+    def test_every_role_but_anonymous_is_an_account_role(self) -> None:
+        assert frozenset(Role) - ACCOUNT_ROLES == {Role.ANONYMOUS}
+
+
 class TestSellers:
-    def test_farmers_and_fishers_sell(self) -> None:
+    def test_farmers_and_fishers_sell_in_their_own_name(self) -> None:
+        """An aggregator sells only for its members; listings decides that per route."""
         assert {role for role in Role if is_seller(role)} == {Role.FARMER, Role.FISHER}

@@ -150,6 +150,25 @@ ROUTES: tuple[RouteCase, ...] = (
     RouteCase(
         "revoke api key", "DELETE", "/v1/admin/api-keys/{object}", ADMIN_ONLY, object="api_key"
     ),
+    RouteCase(  # no caller of the matrix is an aggregator: everyone is refused
+        "declare a cooperative",
+        "PUT",
+        "/v1/cooperatives/me",
+        frozenset(),
+        body=lambda w: {
+            "name": "Koperasi Tani",
+            "type": "koperasi",
+            "home_regency": "63.08",
+            "fee_basis_points": 500,
+        },
+    ),
+    RouteCase(
+        "list own memberships",
+        "GET",
+        "/v1/cooperatives/memberships",
+        frozenset({"farmer", "fisher", "owner", "stranger"}),
+    ),
+    RouteCase("audit a roster", "GET", "/v1/cooperatives/coop-1/members", ADMIN_ONLY),
     *(  # each service's own route behind the gateway's (helper S's shared dead-letter API)
         RouteCase(
             f"list dead letters of {service}",

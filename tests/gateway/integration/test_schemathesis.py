@@ -78,14 +78,39 @@ STRONG_PASSWORD: Final = st.integers(min_value=0, max_value=2**32).map(_passphra
 """The `password` format (a new password, `domain.passwords`): hard to guess by zxcvbn's
 estimate, which no pattern can state, so the fuzzer is taught to make passphrases (~75 bits)."""
 schemathesis.openapi.format("password", STRONG_PASSWORD)
-CALLER: Final = {"POST /v1/orders": "buyer"}
+CALLER: Final = {
+    "POST /v1/orders": "buyer",
+    **{
+        f"{method} /v1/cooperatives/{path}": "aggregator"
+        for method, path in (
+            ("PUT", "me"),
+            ("GET", "me"),
+            ("POST", "me/invitations"),
+            ("GET", "me/members"),
+            ("DELETE", "me/members/{member_id}"),
+            ("POST", "me/listings"),
+        )
+    },
+    **{
+        f"{method} /v1/cooperatives/{path}": "farmer"
+        for method, path in (
+            ("POST", "memberships"),
+            ("GET", "memberships"),
+            ("GET", "memberships/contributions"),
+            ("DELETE", "memberships/{aggregator_id}"),
+        )
+    },
+    "POST /v1/listings/{listing_id}/contributions": "aggregator",
+}
 """Who sends an operation's requests where an admin may not call it at all."""
 OWNERS: Final = (
     ("/v1/catalogue/vessel-classes", "weather_alerts"),
     ("/v1/catalogue", "listings"),
     ("/v1/listings", "listings"),
     ("/v1/prices", "listings"),
+    ("/v1/cooperatives", "listings"),
     ("/v1/orders", "orders"),
+    ("/v1/payouts", "orders"),
     ("/v1/zones", "weather_alerts"),
     ("/v1/observations", "weather_alerts"),
     ("/v1/alerts", "weather_alerts"),
@@ -150,6 +175,16 @@ LOCAL_WEBHOOK: Final = "http://127.0.0.1:9/schemathesis"
 (discard) refuses the connection, so deliveries to it just fail and retry."""
 
 
+def _payout_period(case: schemathesis.Case) -> schemathesis.Case:
+    """A payout read covers at most 93 days, forward; an admin's statement names a cooperative."""
+    query = case.query if isinstance(case.query, dict) else {}
+    query["from"], query["to"] = "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z"
+    if case.operation.label.endswith("/statement"):
+        query.setdefault("aggregator_id", "aggregator-1")
+    case.query = query
+    return case
+
+
 def _publicly_resolving_webhook(case: schemathesis.Case) -> schemathesis.Case:
     """A webhook's host must resolve to public addresses only (the SSRF guard): not a shape a
     pattern can state, and random hosts do not resolve; the loopback the stack allows stands in."""
@@ -173,6 +208,18 @@ def _listing_within_rules(case: schemathesis.Case) -> schemathesis.Case:
     return case
 
 
+def _member_listing_within_rules(case: schemathesis.Case) -> schemathesis.Case:
+    """As a listing; a pool's stock is the sum of its contributions (the minimum within it)."""
+    body = case.body if isinstance(case.body, dict) else {}
+    pooled = body.get("contributions")
+    if isinstance(pooled, list) and "quantity_available" not in body:
+        stock = sum(c.get("quantity", 0) for c in pooled if isinstance(c, dict))
+        minimum = body.get("min_order")
+        if isinstance(minimum, int) and stock > 0:
+            body["min_order"] = min(minimum, stock)
+    return _listing_within_rules(case)
+
+
 def _price_range_in_order(case: schemathesis.Case) -> schemathesis.Case:
     """A search's `price_min` is not above its `price_max`."""
     query = case.query if isinstance(case.query, dict) else {}
@@ -186,12 +233,15 @@ CANNOT_STATE: Final = {
     "GET /v1/listings": _price_range_in_order,
     "POST /v1/listings": _listing_within_rules,
     "PATCH /v1/listings/{listing_id}": _listing_within_rules,
+    "POST /v1/cooperatives/me/listings": _member_listing_within_rules,
     "POST /v1/orders": _each_listing_once,
     "POST /v1/zones": _ordered_box,
     "PUT /v1/zones/{zone_id}": _ordered_box,
     "POST /v1/observations": _observed_window,
     "POST /v1/subscriptions": _publicly_resolving_webhook,
     "POST /v1/fishing-grounds/forecasts": forecast_within_rules,
+    "GET /v1/payouts/mine": _payout_period,
+    "GET /v1/payouts/statement": _payout_period,
 }
 """Rules between values that the document cannot express, kept by positive requests."""
 

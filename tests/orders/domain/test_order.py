@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from lumbung_orders.domain import risk
 from lumbung_orders.domain.events import OrderEvent, OrderEventName, SagaOutcome
 from lumbung_orders.domain.order import Order
 from lumbung_orders.domain.payments import PaymentMethod, PaymentStatus
@@ -243,7 +244,7 @@ class TestWhoMayAct:
 class TestStorage:
     def test_an_order_round_trips_through_json(self) -> None:
         order = _confirmed(PaymentMethod.BANK_TRANSFER)
-        order.flag_delivery_risk("alert-1", T0)
+        risk.flag_delivery_risk(order, "alert-1", T0)
 
         restored = Order.model_validate_json(order.model_dump_json())
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from lumbung_orders.domain.order_lines import HeldListing, ListingKind
+from lumbung_orders.domain.payouts import MemberShare
 from lumbung_orders.domain.rejection import RejectedLine
 from lumbung_orders.messaging.sea_alerts import sea_alert_handlers
 from lumbung_orders.messaging.stock import stock_handlers
@@ -35,9 +36,12 @@ class Recorder:
         self.calls: list[tuple[Any, ...]] = []
         self.held: list[HeldListing] = []
 
-    async def reserved(self, order_id: str, held: list[HeldListing]) -> None:
+    async def reserved(
+        self, order_id: str, held: list[HeldListing], shares: dict[str, list[MemberShare]]
+    ) -> None:
         self.calls.append(("reserved", order_id))
         self.held = held
+        self.shares = shares
 
     async def rejected(self, order_id: str, reason: str, line: RejectedLine | None) -> None:
         self.calls.append(("rejected", order_id, reason, line))

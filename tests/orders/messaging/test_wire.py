@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from lumbung_orders.domain.events import OrderEvent, OrderEventName
 from lumbung_orders.domain.order import Order
+from lumbung_orders.domain.payouts import AggregatorTerms, MemberShare, accrue
 from lumbung_orders.domain.pricing import ListingSnapshot, PlaceOrderRequest, price_order
 from lumbung_orders.domain.states import Actor
 from lumbung_orders.messaging.wire import LATE_RESERVATION_REASON, OrderWire
@@ -19,6 +20,8 @@ EXPECTED_TYPE = {
     OrderEventName.PAID: "payment.confirmed",
     OrderEventName.REFUNDED: "payment.refunded",
     OrderEventName.REFUND_REQUESTED: "payment.refund_requested",
+    OrderEventName.PAYOUT_ACCRUED: "payout.accrued",
+    OrderEventName.PAYOUT_REVERSED: "payout.reversed",
 }
 
 
@@ -43,20 +46,22 @@ def an_order() -> Order:
     )
     (priced,) = price_order(request, {"l1": snapshot})
     order, _ = Order.place(order_id="o1", buyer_id="b1", priced=priced, request=request, at=NOW)
+    terms = AggregatorTerms(aggregator_id="koperasi-1", fee_basis_points=250, pooled=False)
+    order.payouts = [accrue("l1", terms, 135000, [MemberShare(member_id="m1", quantity=3)], NOW)]
     return order
 
 
 @pytest.mark.parametrize("name", list(OrderEventName))
 def test_each_domain_event_becomes_a_registered_wire_event(name: OrderEventName) -> None:
     order = an_order()
-    data = {"alert_id": "alert-1", "state": "cancelled", "reason": "x", "actor": "buyer"}
+    data = _DATA
     (envelope,) = envelopes(
         order, [OrderEvent(name=name, order_id="o1", occurred_at=NOW, data=data)]
     )
 
     assert envelope.type in EVENT_TYPES
     assert envelope.type == EXPECTED_TYPE.get(name, name.value)
-    assert envelope.type.split(".")[0] in {"order", "payment"}
+    assert envelope.type.split(".")[0] in {"order", "payment", "payout"}
     assert envelope.key == "o1"
     assert envelope.producer == "orders"
     assert decode_event(envelope.model_dump_json()).payload == envelope.payload
@@ -72,7 +77,13 @@ def test_no_order_event_is_sent_twice_under_one_name_with_two_meanings() -> None
     assert len(wire_types) == len(set(wire_types))
 
 
-_DATA = {"alert_id": "alert-1", "state": "cancelled", "reason": "x", "actor": "buyer"}
+_DATA = {
+    "alert_id": "alert-1",
+    "state": "cancelled",
+    "reason": "x",
+    "actor": "buyer",
+    "listing_id": "l1",
+}
 
 
 def test_late_reservation_asks_listings_to_release_with_the_lines() -> None:
@@ -107,3 +118,20 @@ def test_paid_order_carries_amount_and_method() -> None:
     assert envelope.type == "payment.confirmed"
     assert envelope.payload.amount == 135000
     assert envelope.payload.method == "bank_transfer"
+
+
+def test_a_payout_travels_with_its_members_shares_keyed_by_the_order() -> None:
+    order = an_order()
+    event = OrderEvent(
+        name=OrderEventName.PAYOUT_ACCRUED,
+        order_id="o1",
+        occurred_at=NOW,
+        data={"listing_id": "l1"},
+    )
+
+    (envelope,) = envelopes(order, [event])
+
+    assert envelope.topic == "lumbung.payout.events"
+    assert envelope.key == "o1"
+    assert (envelope.payload.aggregator_id, envelope.payload.total) == ("koperasi-1", 135000)
+    assert envelope.payload.fee + sum(s.amount for s in envelope.payload.shares) == 135000

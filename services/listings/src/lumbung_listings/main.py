@@ -7,10 +7,20 @@ from lumbung_shared.events import Topic
 from lumbung_shared.service import Runtime, create_service_app
 from lumbung_shared.settings import load_settings
 
-from lumbung_listings.api import catalogue, listings, photos, prices, search, trips
+from lumbung_listings.api import (
+    catalogue,
+    cooperatives,
+    listings,
+    member_listings,
+    photos,
+    prices,
+    search,
+    trips,
+)
 from lumbung_listings.messaging.orders import order_handlers
 from lumbung_listings.messaging.sea_alerts import sea_alert_handlers, trip_call_off_handlers
 from lumbung_listings.settings import ListingsSettings
+from lumbung_listings.storage.cooperatives import CooperativeRepository
 from lumbung_listings.storage.listings import ListingRepository
 from lumbung_listings.storage.photos import PhotoStore
 from lumbung_listings.storage.risk import SupplyRiskRepository
@@ -22,12 +32,14 @@ from lumbung_listings.usecases import (
     AddPhoto,
     CancelTrip,
     ChangeListingStatus,
+    Cooperatives,
     CreateListing,
     CreateTrip,
     DeleteListing,
     EditListing,
     LandCatch,
     ListingsService,
+    MemberListings,
     ReadListing,
     RemovePhoto,
     SearchListings,
@@ -111,11 +123,13 @@ async def setup(runtime: Runtime[ListingsSettings]) -> ListingsService:
         )
     )
     search_repository = ListingSearch(collection)
+    cooperative_store = CooperativeRepository(runtime.db)
+    cooperative_use_cases = Cooperatives(cooperative_store, stock)
     return ListingsService(
         create_listing=CreateListing(listing_repository, risk),
         read_listing=ReadListing(listing_repository),
         edit_listing=EditListing(listing_repository, risk),
-        change_listing_status=ChangeListingStatus(listing_repository),
+        change_listing_status=ChangeListingStatus(listing_repository, cooperative_store),
         delete_listing=DeleteListing(listing_repository, photo_store),
         add_photo=AddPhoto(
             listing_repository, photo_store, PhotoReencoder(runtime.settings.photo_reencode_slots)
@@ -130,6 +144,8 @@ async def setup(runtime: Runtime[ListingsSettings]) -> ListingsService:
         create_trip=CreateTrip(listing_repository, stock, risk, dangers, call_off),
         land_catch=LandCatch(stock, reservations),
         cancel_trip=CancelTrip(call_off, stock),
+        cooperatives=cooperative_use_cases,
+        member_listings=MemberListings(listing_repository, stock, risk, cooperative_use_cases),
     )
 
 
@@ -138,15 +154,17 @@ def create_app(settings: ListingsSettings | None = None) -> FastAPI:
     return create_service_app(
         settings or load_settings(ListingsSettings),
         title="Lumbung listings",
-        description="Produce and catch listings, trips' pre-listings, photos, search, stock "
-        "and the price board.",
+        description="Produce and catch listings, trips' pre-listings, cooperatives selling for "
+        "their members (pools), photos, search, stock and the price board.",
         routers=[
             search.router,
             trips.router,
+            member_listings.router,
             listings.router,
             photos.router,
             prices.router,
             catalogue.router,
+            cooperatives.router,
         ],
         setup=setup,
         sends=SENDS,

@@ -16,7 +16,7 @@ from lumbung_shared.service import Runtime, Setup, create_service_app
 from lumbung_shared.settings import load_settings
 from pymongo import AsyncMongoClient
 
-from lumbung_orders.api import listing_snapshots, live, orders, payments
+from lumbung_orders.api import listing_snapshots, live, orders, payments, payouts
 from lumbung_orders.api.checkout_gate import CheckoutGate
 from lumbung_orders.api.views import order_json
 from lumbung_orders.domain.saga_backlog import SagaBacklog
@@ -41,6 +41,7 @@ from lumbung_orders.usecases.listing_snapshots import (
 )
 from lumbung_orders.usecases.move_order import MoveOrder
 from lumbung_orders.usecases.order_changes import OrderChanges
+from lumbung_orders.usecases.payouts import ReadPayouts, RefundCompleted
 from lumbung_orders.usecases.place_order import PlaceOrder
 from lumbung_orders.usecases.record_payment import RecordPayment
 from lumbung_orders.usecases.record_stock_reply import RecordStockReply
@@ -65,6 +66,8 @@ SENDS = (
     "payment.confirmed",
     "payment.refund_requested",
     "payment.refunded",
+    "payout.accrued",
+    "payout.reversed",
 )
 """The event types this service emits, for its AsyncAPI document (`messaging.wire`)."""
 
@@ -79,6 +82,8 @@ class OrdersState:
     find_orders: FindOrders
     place_order: PlaceOrder
     checkout_gate: CheckoutGate
+    read_payouts: ReadPayouts
+    refund_completed: RefundCompleted
 
 
 def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
@@ -115,7 +120,7 @@ def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
             [Topic.LISTING_EVENTS],
             listing_handlers(CopyListing(snapshots, arrivals)),
         )
-        replies = RecordStockReply(changes, settings.confirm_within, alerts)
+        replies = RecordStockReply(changes, settings.confirm_within, alerts, snapshots)
         runtime.consume(
             "stock-saga", [Topic.STOCK_EVENTS], stock_handlers(replies.reserved, replies.rejected)
         )
@@ -159,6 +164,8 @@ def _setup(settings: OrdersSettings) -> Setup[OrdersSettings]:
                 arrivals=arrivals,
                 backlog=backlog,
             ),
+            read_payouts=ReadPayouts(repository),
+            refund_completed=RefundCompleted(changes),
             checkout_gate=CheckoutGate(
                 settings.checkouts_in_flight,
                 settings.checkout_wait_seconds,
@@ -192,7 +199,14 @@ def create_app(settings: OrdersSettings | None = None) -> FastAPI:
         settings,
         title="Lumbung orders",
         description="Orders, the stock-reservation saga, order lifecycle and payments.",
-        routers=[listing_snapshots.router, orders.router, payments.router, live.router],
+        routers=[
+            listing_snapshots.router,
+            orders.router,
+            payments.router,
+            payouts.refunds,
+            payouts.router,
+            live.router,
+        ],
         setup=_setup(settings),
         sends=SENDS,
     )

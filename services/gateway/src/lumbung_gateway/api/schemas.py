@@ -52,7 +52,7 @@ Region = Field(pattern=REGION_PATTERN, examples=["63.08"])
 RegionCode = Annotated[str, Field(pattern=REGION_PATTERN, examples=["63.08"])]
 ScopeCode = Annotated[str, Field(pattern=r"^[0-9]{2}(\.[0-9]{2})?$", examples=["33.74"])]
 """A province (`33`) or regency/city (`33.74`): the depth an API key is scoped to."""
-AccountRole = Literal["farmer", "fisher", "buyer", "agency", "admin"]
+AccountRole = Literal["farmer", "fisher", "buyer", "aggregator", "agency", "admin"]
 ACCOUNT_EXAMPLE: JsonDict = {
     "id": "5f0c6d3b9a2e4f1c8b7a6d5e4f3c2b1a",
     "phone": "+6281234567890",
@@ -78,7 +78,7 @@ def _examples(*examples: JsonDict) -> ConfigDict:
 
 
 class RegisterRequest(BaseModel):
-    """Public sign-up: farmers, fishers and buyers."""
+    """Public sign-up: farmers, fishers, buyers and aggregators (cooperatives, collectors)."""
 
     model_config = _examples(
         {
@@ -93,7 +93,7 @@ class RegisterRequest(BaseModel):
     phone: str = Phone
     password: str = NewPassword
     display_name: SafeLine = DisplayName
-    role: Literal["farmer", "fisher", "buyer"]
+    role: Literal["farmer", "fisher", "buyer", "aggregator"]
     home_region: str = Region
 
 

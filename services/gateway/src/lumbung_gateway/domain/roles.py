@@ -1,8 +1,10 @@
 """Who a user is in the marketplace, and which of those roles anyone may claim for themselves.
 
-Self-registration must never hand out authority: farmers, fishers and buyers sign up on their
-own, while agency (government extension/fisheries staff with regional data access) and admin
-accounts are created by an admin. Keeping that rule here, next to the enum, means a new role is
+Self-registration must never hand out authority: farmers, fishers, buyers and aggregators
+(cooperatives, whose authority over a member's stock comes only from that member accepting
+their invitation, checked by the listings service) sign up on their own, while agency
+(government extension/fisheries staff with regional data access) and admin accounts are
+created by an admin. Keeping that rule here, next to the enum, means a new role is
 private until someone decides otherwise.
 
 `Role` is the shared enum the services authorise with (`lumbung_shared.identity.Role`), so
@@ -30,14 +32,16 @@ __all__ = [
 ]
 
 ACCOUNT_ROLES: frozenset[Role] = frozenset(
-    {Role.FARMER, Role.FISHER, Role.BUYER, Role.AGENCY, Role.ADMIN}
+    {Role.FARMER, Role.FISHER, Role.BUYER, Role.AGGREGATOR, Role.AGENCY, Role.ADMIN}
 )
 """Roles an account or access token may carry (everything but anonymous)."""
 
 ADMIN_CREATED_ROLES: frozenset[Role] = frozenset({Role.AGENCY, Role.ADMIN})
 """Roles only an admin may hand out."""
 
-SELF_REGISTRABLE_ROLES: frozenset[Role] = frozenset({Role.FARMER, Role.FISHER, Role.BUYER})
+SELF_REGISTRABLE_ROLES: frozenset[Role] = frozenset(
+    {Role.FARMER, Role.FISHER, Role.BUYER, Role.AGGREGATOR}
+)
 """Roles a person may pick on the public sign-up form."""
 
 SELLER_ROLES: frozenset[Role] = frozenset({Role.FARMER, Role.FISHER})
@@ -68,8 +72,8 @@ def parse_self_registration_role(value: str) -> Role:
             "invalid-role",
             Message(
                 id="Peran harus salah satu dari: farmer (petani), fisher (nelayan), "
-                "buyer (pembeli).",
-                en="Role must be one of: farmer, fisher, buyer.",
+                "buyer (pembeli), aggregator (koperasi/pengepul).",
+                en="Role must be one of: farmer, fisher, buyer, aggregator.",
             ),
         )
     return role

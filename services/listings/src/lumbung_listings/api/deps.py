@@ -11,11 +11,13 @@ from lumbung_shared.web.state import from_service
 from lumbung_listings.usecases.add_photo import AddPhoto
 from lumbung_listings.usecases.call_off_trips import CancelTrip
 from lumbung_listings.usecases.change_listing_status import ChangeListingStatus
+from lumbung_listings.usecases.cooperatives import Cooperatives
 from lumbung_listings.usecases.create_listing import CreateListing
 from lumbung_listings.usecases.create_trip import CreateTrip
 from lumbung_listings.usecases.delete_listing import DeleteListing
 from lumbung_listings.usecases.edit_listing import EditListing
 from lumbung_listings.usecases.land_catch import LandCatch
+from lumbung_listings.usecases.member_listings import MemberListings
 from lumbung_listings.usecases.read_listing import ReadListing
 from lumbung_listings.usecases.remove_photo import RemovePhoto
 from lumbung_listings.usecases.search_listings import SearchListings
@@ -24,6 +26,14 @@ from lumbung_listings.usecases.show_price_board import ShowPriceBoard
 from lumbung_listings.usecases.sync_listings import SyncListings
 
 Seller = Annotated[Identity, require_roles(Role.FARMER, Role.FISHER, Role.ADMIN)]
+ListingOwner = Annotated[
+    Identity, require_roles(Role.FARMER, Role.FISHER, Role.AGGREGATOR, Role.ADMIN)
+]
+"""Who may edit, pause or delete a listing (their own): an aggregator sells for its members."""
+Aggregator = Annotated[Identity, require_roles(Role.AGGREGATOR)]
+Admin = Annotated[Identity, require_roles(Role.ADMIN)]
+Member = Annotated[Identity, require_roles(Role.FARMER, Role.FISHER)]
+"""A farmer or fisher, who may join cooperatives."""
 Fisher = Annotated[Identity, require_roles(Role.FISHER)]
 """Trips are a fisher's own: announced and landed by them (a moderator archives, never lands)."""
 
@@ -44,4 +54,8 @@ Searching = Annotated[SearchListings, Depends(from_service("search_listings", Se
 Syncing = Annotated[SyncListings, Depends(from_service("sync_listings", SyncListings))]
 PriceBoardShowing = Annotated[
     ShowPriceBoard, Depends(from_service("show_price_board", ShowPriceBoard))
+]
+CooperativesDep = Annotated[Cooperatives, Depends(from_service("cooperatives", Cooperatives))]
+MemberListingsDep = Annotated[
+    MemberListings, Depends(from_service("member_listings", MemberListings))
 ]

@@ -10,7 +10,15 @@ from lumbung_shared.web.identity import Caller
 from lumbung_shared.web.responses import problem_responses
 from pydantic import BaseModel, ConfigDict, WithJsonSchema
 
-from lumbung_listings.api.deps import Creating, Deleting, Editing, Reading, Seller, StatusChanging
+from lumbung_listings.api.deps import (
+    Creating,
+    Deleting,
+    Editing,
+    ListingOwner,
+    Reading,
+    Seller,
+    StatusChanging,
+)
 from lumbung_listings.api.views import ListingView, listing_view
 from lumbung_listings.domain.access import IF_MATCH_PATTERN, etag, parse_if_match
 from lumbung_listings.domain.lifecycle import Status
@@ -77,7 +85,7 @@ async def get_listing(
 async def edit_listing(
     *,
     listing_id: str,
-    seller: Seller,
+    seller: ListingOwner,
     edit_listing: Editing,
     response: Response,
     patch: ListingPatch,
@@ -109,7 +117,7 @@ async def edit_listing(
 async def change_status(
     *,
     listing_id: str,
-    seller: Seller,
+    seller: ListingOwner,
     change_listing_status: StatusChanging,
     response: Response,
     change: StatusChange,
@@ -130,7 +138,9 @@ async def change_status(
         **problem_responses(401, 403, 404, 412),
     },
 )
-async def delete_listing(listing_id: str, seller: Seller, delete_listing: Deleting) -> Response:
+async def delete_listing(
+    listing_id: str, seller: ListingOwner, delete_listing: Deleting
+) -> Response:
     """Delete a listing and its photos; phones learn of it through sync tombstones."""
     await delete_listing(listing_id, seller)
     return Response(status_code=204)

@@ -17,7 +17,7 @@ from lumbung_shared.web.responses import problem_responses
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from lumbung_listings.api.deps import PhotoAdding, PhotoRemoving, PhotoShowing, Seller
+from lumbung_listings.api.deps import ListingOwner, PhotoAdding, PhotoRemoving, PhotoShowing
 from lumbung_listings.api.views import ListingView, listing_view
 from lumbung_listings.domain.photos import (
     MAX_PHOTO_BYTES,
@@ -127,7 +127,7 @@ async def read_photo_upload(request: Request) -> bytes:
     responses=problem_responses(401, 403, 404, 412, 413, 415, 422),
 )
 async def upload_photo(
-    listing_id: str, seller: Seller, add_photo: PhotoAdding, request: Request
+    listing_id: str, seller: ListingOwner, add_photo: PhotoAdding, request: Request
 ) -> ListingView:
     """Add a JPEG, PNG or WebP photo (≤ 5 MB, ≤ 8 per listing); it is cleaned and resized."""
     return listing_view(await add_photo(listing_id, seller, lambda: read_photo_upload(request)))
@@ -161,7 +161,7 @@ async def get_photo(
     "/{photo_id}", response_model=ListingView, responses=problem_responses(401, 403, 404, 412)
 )
 async def delete_photo(
-    listing_id: str, photo_id: str, seller: Seller, remove_photo: PhotoRemoving
+    listing_id: str, photo_id: str, seller: ListingOwner, remove_photo: PhotoRemoving
 ) -> ListingView:
     """Remove one photo from the seller's listing and delete its files."""
     return listing_view(await remove_photo(listing_id, seller, photo_id))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from lumbung_shared.fisheries import LANDING_SITES
 from pydantic import BaseModel, ConfigDict, Field
@@ -42,6 +42,14 @@ class TripView(BaseModel):
     alert_id: str | None = Field(default=None, description="The sea alert that called it off")
 
 
+class AggregatorTermsView(BaseModel):
+    """Who sells the listing for its producers, and the fee declared when it was listed."""
+
+    aggregator_id: str
+    fee_basis_points: int = Field(description="1/100 %: 500 is 5 %")
+    pooled: bool = Field(description="Stock contributed by several members")
+
+
 class ListingView(BaseModel):
     """A listing as clients see it; a trip's pre-listing carries its `trip`."""
 
@@ -66,6 +74,13 @@ class ListingView(BaseModel):
     risk_alert_ids: list[str] = Field(default_factory=list)
     photos: list[PhotoView] = Field(default_factory=list)
     trip: TripView | None = None
+    seller_type: Literal["individual", "aggregator"] = Field(
+        default="individual", description="`aggregator`: a cooperative sells for its members"
+    )
+    aggregator: AggregatorTermsView | None = None
+    producer_ids: list[str] = Field(
+        default_factory=list, description="On an aggregator's listing: whose goods these are"
+    )
     version: int
     created_at: datetime
     updated_at: datetime
@@ -200,4 +215,7 @@ def listing_view(doc: dict[str, Any]) -> ListingView:
     if trip is not None:
         site = LANDING_SITES.get(trip["landing_site_id"])
         trip = {**trip, "landing_site_name": site.name if site else trip["landing_site_id"]}
-    return ListingView.model_validate({**doc, "photos": photos, "trip": trip})
+    seller_type = "aggregator" if doc.get("aggregator") else "individual"
+    return ListingView.model_validate(
+        {**doc, "photos": photos, "trip": trip, "seller_type": seller_type}
+    )

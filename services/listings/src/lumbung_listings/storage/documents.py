@@ -8,6 +8,10 @@ RELEASED_ORDERS = "trip_released_orders"
 """On a trip's listing: orders released at its call-off or landing, which never take stock again."""
 CREATION_FINGERPRINT = "creation_fingerprint"
 """On a trip's listing: the body it was created from, to answer a retried Idempotency-Key."""
+CONTRIBUTIONS = "contributions"
+"""On a pooled listing: each member's contribution (in the order made), what is left of it."""
+POOL_HOLDS = "pool_holds"
+"""On an aggregator's listing: per order holding units, whose units they are."""
 
 HIDDEN_FIELDS = {
     "outbox": 0,
@@ -16,6 +20,8 @@ HIDDEN_FIELDS = {
     "reserved_orders": 0,
     RELEASED_ORDERS: 0,
     CREATION_FINGERPRINT: 0,
+    CONTRIBUTIONS: 0,
+    POOL_HOLDS: 0,
 }
 
 

@@ -157,9 +157,18 @@ class ListingSearch:
         return rows, SyncCursor(micros(last["updated_at"]), last["_id"]), more
 
     async def price_rows(
-        self, commodity: str | None, region: str | None, now: datetime
+        self,
+        commodity: str | None,
+        region: str | None,
+        now: datetime,
+        seller_type: str | None = None,
     ) -> list[PriceRow]:
-        """Asking prices of active listings created in the board's window."""
+        """Asking prices of active listings created in the board's window.
+
+        `seller_type` keeps only aggregators' (`aggregator`) or individual sellers' listings;
+        filtered here rather than in the query, since a missing field and `null` are matched
+        differently across stores.
+        """
         query: Document = {
             "status": "active",
             "deleted": False,
@@ -175,9 +184,12 @@ class ListingSearch:
             "price_per_unit": 1,
             "unit": 1,
             "created_at": 1,
+            "aggregator": 1,
         }
         found = self._collection.find(query, projection).sort("created_at", DESCENDING)
         docs = await found.limit(MAX_PRICE_ROWS).to_list(None)
+        if seller_type is not None:
+            docs = [d for d in docs if bool(d.get("aggregator")) == (seller_type == "aggregator")]
         return [
             PriceRow(
                 commodity=doc["commodity"],

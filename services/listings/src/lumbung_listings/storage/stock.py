@@ -14,6 +14,8 @@ from lumbung_shared.mongo import Document
 from lumbung_shared.outbox import Notify, merge_updates, outbox_push
 from pymongo.asynchronous.collection import AsyncCollection
 
+MAX_MEMBER_LISTINGS = 500
+
 
 class ListingStock:
     """Reads and conditionally updates the stock counters of listings."""
@@ -53,3 +55,15 @@ class ListingStock:
         await self._listings.update_one(
             {"_id": listing_id}, {"$pull": {"reserved_orders": order_id}}
         )
+
+    async def with_producer(self, member_id: str, seller_id: str | None = None) -> list[Document]:
+        """Undeleted aggregator listings `member_id` produces for (of `seller_id`, if given).
+
+        A scan on FerretDB (only `_id` is indexed there); read when a member leaves or looks
+        up their own contributions, both rare.
+        """
+        query: Document = {"producer_ids": member_id, "deleted": False}
+        if seller_id is not None:
+            query["seller_id"] = seller_id
+        found = self._listings.find(query, {"outbox": 0}).sort("created_at", 1)
+        return await found.limit(MAX_MEMBER_LISTINGS).to_list(None)

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from lumbung_listings.usecases.add_photo import AddPhoto
 from lumbung_listings.usecases.call_off_trips import CancelTrip
 from lumbung_listings.usecases.change_listing_status import ChangeListingStatus
+from lumbung_listings.usecases.cooperatives import Cooperatives
 from lumbung_listings.usecases.create_listing import CreateListing
 from lumbung_listings.usecases.create_trip import CreateTrip
 from lumbung_listings.usecases.delete_listing import DeleteListing
 from lumbung_listings.usecases.edit_listing import EditListing
 from lumbung_listings.usecases.land_catch import LandCatch
+from lumbung_listings.usecases.member_listings import MemberListings
 from lumbung_listings.usecases.read_listing import ReadListing
 from lumbung_listings.usecases.remove_photo import RemovePhoto
 from lumbung_listings.usecases.search_listings import SearchListings
@@ -23,12 +25,14 @@ __all__ = [
     "AddPhoto",
     "CancelTrip",
     "ChangeListingStatus",
+    "Cooperatives",
     "CreateListing",
     "CreateTrip",
     "DeleteListing",
     "EditListing",
     "LandCatch",
     "ListingsService",
+    "MemberListings",
     "ReadListing",
     "RemovePhoto",
     "SearchListings",
@@ -56,3 +60,5 @@ class ListingsService:
     create_trip: CreateTrip
     land_catch: LandCatch
     cancel_trip: CancelTrip
+    cooperatives: Cooperatives
+    member_listings: MemberListings

@@ -13,6 +13,7 @@ from lumbung_listings.domain.access import stale_version
 from lumbung_listings.domain.lifecycle import Status
 from lumbung_listings.domain.listing import ListingPatch, apply_patch
 from lumbung_listings.domain.listing_content import content_fields, draft_of
+from lumbung_listings.domain.problems import invalid
 from lumbung_listings.domain.stock import status_for_stock
 from lumbung_listings.domain.trip import TRIP_AT_SEA_OR_OFF, trip_not_editable
 from lumbung_listings.storage.listings import ListingRepository
@@ -35,6 +36,14 @@ class EditListing:
             raise stale_version(doc["version"])
         if Status(doc["status"]) in TRIP_AT_SEA_OR_OFF:
             raise trip_not_editable(Status(doc["status"]))
+        pooled = bool((doc.get("aggregator") or {}).get("pooled"))
+        if pooled and "quantity_available" in patch.model_fields_set:
+            raise invalid(
+                "pool-quantity-derived",
+                "Stok iklan gabungan adalah jumlah setoran anggota; tambahkan setoran.",
+                "A pooled listing's stock is the sum of its members' contributions; add "
+                "contributions instead.",
+            )
         draft = apply_patch(draft_of(doc), patch)
         fields = {
             **content_fields(draft),

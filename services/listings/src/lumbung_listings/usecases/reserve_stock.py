@@ -68,7 +68,10 @@ class ReserveStock:
                 return await self._reject(order.order_id, outcome, line.listing_id, lines)
             taken.append(
                 StockLine(
-                    listing_id=line.listing_id, quantity=line.quantity, remaining=outcome.remaining
+                    listing_id=line.listing_id,
+                    quantity=line.quantity,
+                    remaining=outcome.remaining,
+                    shares=outcome.shares,
                 )
             )
             held.append(outcome.listing)

@@ -15,6 +15,11 @@ class ShowPriceBoard:
         self._search = search
 
     async def __call__(
-        self, commodity: str | None, region: str | None, now: datetime
+        self,
+        commodity: str | None,
+        region: str | None,
+        now: datetime,
+        seller_type: str | None = None,
     ) -> list[PricePoint]:
-        return price_board(await self._search.price_rows(commodity, region, now), now)
+        rows = await self._search.price_rows(commodity, region, now, seller_type)
+        return price_board(rows, now)

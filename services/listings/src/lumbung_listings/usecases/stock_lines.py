@@ -12,16 +12,17 @@ cannot take twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lumbung_shared.clock import utc_now
 from lumbung_shared.events import Envelope
-from lumbung_shared.events.stock import HeldListing, StockLine
+from lumbung_shared.events.stock import HeldListing, MemberShare, StockLine
 from lumbung_shared.kafka import TransientError
 from lumbung_shared.mongo import Document
 
 from lumbung_listings.domain.lifecycle import Status
+from lumbung_listings.domain.pool import Contribution, withdraw
 from lumbung_listings.domain.stock import (
     RejectReason,
     StockState,
@@ -35,12 +36,19 @@ from lumbung_listings.domain.stock_reservation import (
     StockReservationState,
 )
 from lumbung_listings.messaging.events import listing_changed
-from lumbung_listings.storage.documents import RELEASED_ORDERS
+from lumbung_listings.storage.documents import (
+    CONTRIBUTIONS,
+    POOL_HOLDS,
+    RELEASED_ORDERS,
+)
 from lumbung_listings.storage.stock import ListingStock
 from lumbung_listings.storage.stock_reservations import StockReservationRepository
+from lumbung_listings.usecases.pool_holds import hold_of, pool_release, pool_take, shares_held
 
 MAX_RACES = 50  # re-reads after losing a race before the event is retried later
 UNDECIDED = frozenset({StockReservationState.PENDING})
+PAUSABLE = frozenset({Status.ACTIVE, Status.SOLD_OUT})
+"""A member's own listing in these statuses is paused when they leave the cooperative."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class LineTaken:
 
     remaining: int
     listing: HeldListing
+    shares: list[MemberShare] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,9 @@ async def take(
         if doc is None or doc.get("deleted") or not party.may_order_from(doc["seller_id"]):
             return LineRefused(RejectReason.NOT_FOUND)
         if order_id in doc.get("reserved_orders", []):
-            return LineTaken(doc["quantity_available"], held_listing(doc))
+            return LineTaken(
+                doc["quantity_available"], held_listing(doc), shares_held(doc, order_id)
+            )
         price, status = int(doc["price_per_unit"]), Status(doc["status"])
         state = StockState(status, doc["quantity_available"], doc["min_order"], price)
         reason = can_reserve(state, quantity, line.unit_price) or trip_refusal(
@@ -96,9 +107,12 @@ async def take(
             **({} if line.unit_price is None else {"price_per_unit": line.unit_price}),
         }
         marker = {"$push": {"reserved_orders": order_id}}
-        after = await _change(stock, doc, -quantity, guard, marker)
+        extra = pool_take(doc, order_id, quantity)
+        after = await _change(stock, doc, -quantity, guard, marker, extra)
         if after is not None:
-            return LineTaken(after["quantity_available"], held_listing(doc))
+            return LineTaken(
+                after["quantity_available"], held_listing(doc), shares_held(after, order_id)
+            )
     raise TransientError(f"listing {listing_id} kept changing; retrying later")
 
 
@@ -129,7 +143,8 @@ async def give_back(
             await stock.drop_marker(listing_id, order_id)
             return 0
         release = {"$pull": {"reserved_orders": order_id}}
-        after = await _change(stock, doc, quantity, {"reserved_orders": order_id}, release)
+        delta, extra = pool_release(doc, order_id, quantity)
+        after = await _change(stock, doc, delta, {"reserved_orders": order_id}, release, extra)
         if after is not None:
             return int(after["quantity_available"])
     raise TransientError(f"listing {listing_id} kept changing; retrying later")
@@ -174,19 +189,67 @@ def lines_of(reservation: Document) -> list[ReservationLine]:
     ]
 
 
-async def _change(
-    stock: ListingStock, doc: Document, delta: int, guard: Document, marker: Document
+async def settle_hold(stock: ListingStock, listing_id: str, order_id: str) -> None:
+    """Forget the order on the listing: its held units are sold (a pool's hold is dropped)."""
+    for _ in range(MAX_RACES):
+        doc = await stock.find(listing_id)
+        if doc is None or hold_of(doc, order_id) is None:
+            await stock.drop_marker(listing_id, order_id)
+            return
+        holds = [h for h in doc[POOL_HOLDS] if h["order_id"] != order_id]
+        marker = {"$pull": {"reserved_orders": order_id}}
+        if await _change(stock, doc, 0, {}, marker, {POOL_HOLDS: holds}) is not None:
+            return
+    raise TransientError(f"listing {listing_id} kept changing; retrying later")
+
+
+async def withdraw_member(stock: ListingStock, listing_id: str, member_id: str) -> None:
+    """Take a departing member's stock off the aggregator's listing `listing_id`.
+
+    From a pool, their unreserved units leave (units held for open orders stay for them); a
+    listing made on their behalf is paused, its open orders honoured. A repeat changes nothing.
+    """
+    for _ in range(MAX_RACES):
+        doc = await stock.find(listing_id)
+        if doc is None or doc.get("deleted") or not doc.get("aggregator"):
+            return
+        if doc["aggregator"].get("pooled"):
+            pool = [Contribution.of(c) for c in doc.get(CONTRIBUTIONS, [])]
+            after, out = withdraw(pool, member_id)
+            if after == pool:
+                return
+            extra: Document = {CONTRIBUTIONS: [c.as_doc() for c in after]}
+            delta = -out
+        else:
+            if Status(doc["status"]) not in PAUSABLE:
+                return
+            extra, delta = {"status": Status.PAUSED.value}, 0
+        if await _change(stock, doc, delta, {}, {}, extra) is not None:
+            return
+    raise TransientError(f"listing {listing_id} kept changing; retrying later")
+
+
+async def _change(  # noqa: PLR0917 -- one guarded write: what, how much, if what, and markers
+    stock: ListingStock,
+    doc: Document,
+    delta: int,
+    guard: Document,
+    marker: Document,
+    extra: Document | None = None,
 ) -> Document | None:
-    """Apply `delta` to the stock of `doc` if it is still at the version read; else None."""
+    """Apply `delta` (and `extra` fields) to `doc` if it is still at the version read; else None."""
     quantity = doc["quantity_available"] + delta
+    status = Status(str((extra or {}).get("status", doc["status"])))
     after = {
         **doc,
+        **(extra or {}),
         "quantity_available": quantity,
-        "status": status_for_stock(Status(doc["status"]), quantity).value,
+        "status": status_for_stock(status, quantity).value,
         "version": doc["version"] + 1,
         "updated_at": utc_now(),
     }
-    fields = {key: after[key] for key in ("quantity_available", "status", "version", "updated_at")}
+    keys = ("quantity_available", "status", "version", "updated_at", *(extra or {}))
+    fields = {key: after[key] for key in keys}
     if await stock.change(doc, fields, guard, marker, listing_changed(doc, after)):
         return after
     return None

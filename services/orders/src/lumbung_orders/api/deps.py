@@ -28,6 +28,8 @@ Placing = Annotated[PlaceOrder, Depends(from_service("place_order", PlaceOrder))
 Gate = Annotated[CheckoutGate, Depends(from_service("checkout_gate", CheckoutGate))]
 Settings = Annotated[OrdersSettings, Depends(settings)]
 Buyer = Annotated[Identity, require_roles(Role.BUYER)]
-Participant = Annotated[Identity, require_roles(Role.BUYER, Role.FARMER, Role.FISHER, Role.ADMIN)]
+Participant = Annotated[
+    Identity, require_roles(Role.BUYER, Role.FARMER, Role.FISHER, Role.AGGREGATOR, Role.ADMIN)
+]
 """Anyone who can be party to an order: buyers, sellers and admins."""
 OrderId = Annotated[str, Path(min_length=1, max_length=64)]

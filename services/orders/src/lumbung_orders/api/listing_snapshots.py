@@ -15,6 +15,7 @@ from lumbung_shared.web.responses import problem_responses
 from lumbung_shared.web.state import from_service
 from pydantic import BaseModel, ConfigDict, Field
 
+from lumbung_orders.domain.payouts import AggregatorTerms
 from lumbung_orders.usecases.listing_snapshots import ShowListingSnapshot
 
 router = APIRouter(prefix="/v1/orders/listing-snapshots", tags=["orders"])
@@ -62,6 +63,8 @@ class ListingSnapshotView(BaseModel):
     status: str
     origin_region: str
     version: int
+    aggregator: AggregatorTerms | None = None
+    """Set on a cooperative's listing: who sells for its members, at which fee."""
 
 
 @router.get(

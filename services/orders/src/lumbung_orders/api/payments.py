@@ -228,7 +228,7 @@ async def confirm_payment(
     "/{order_id}/refund",
     response_model=OrderView,
     responses=ANSWERS,
-    summary="Mark the refund of a cancelled, paid order as made (admin, or signed callback)",
+    summary="Mark a requested refund as made (admin, or signed callback); payouts reverse",
     description=PROVIDER_CONTRACT,
 )
 async def mark_refunded(

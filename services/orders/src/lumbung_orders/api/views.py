@@ -128,14 +128,22 @@ class OrderPage(BaseModel):
     next_cursor: str | None
 
 
+_NOT_SHOWN: Final[Any] = {
+    "order_id": True,
+    "stock_held": True,
+    "reservation_seen": True,
+    "payment_callback_ids": True,
+    "payouts": True,
+    "lines": {"__all__": {"shares"}},
+}
+"""Saga bookkeeping, and members' shares and money: a member's are theirs (`/v1/payouts`)."""
+
+
 def order_view(stored: StoredOrder) -> OrderView:
     order = stored.order
     return OrderView(
         id=order.order_id,
-        **order.model_dump(
-            exclude={"order_id", "stock_held", "reservation_seen", "payment_callback_ids"},
-            mode="python",
-        ),
+        **order.model_dump(exclude=_NOT_SHOWN, mode="python"),
         cancellation_notice=_notice(stored),
         version=stored.version,
         updated_at=stored.updated_at,

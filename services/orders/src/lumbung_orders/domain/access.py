@@ -17,8 +17,15 @@ ACTOR_BY_ROLE: Final = {
     Role.BUYER: Actor.BUYER,
     Role.FARMER: Actor.SELLER,
     Role.FISHER: Actor.SELLER,
+    Role.AGGREGATOR: Actor.SELLER,
     Role.ADMIN: Actor.ADMIN,
 }
+"""A cooperative sells (its listings name it the seller); its members' money is `payouts`."""
+
+
+def sells(identity: Identity) -> bool:
+    """Whether the caller's role sells: farmers, fishers and the cooperatives selling for them."""
+    return identity.is_seller or identity.role is Role.AGGREGATOR
 
 
 def actor_of(identity: Identity) -> Actor:
@@ -35,6 +42,6 @@ def may_see(identity: Identity, order: Order) -> bool:
         return True
     if identity.role is Role.BUYER:
         return order.buyer_id == identity.subject
-    if identity.is_seller:
+    if sells(identity):
         return order.seller_id == identity.subject
     return False

@@ -19,7 +19,8 @@ class OrderEventName(StrEnum):
     """Every event the orders domain emits, named `order.<past tense>`.
 
     All are about the order; `messaging.wire` decides which wire event carries each (the money
-    ones travel as `payment.*` on the payment topic).
+    ones travel as `payment.*` on the payment topic, a cooperative's as `payout.*`; their
+    `data` names the line's `listing_id`).
     """
 
     PLACED = "order.placed"
@@ -38,6 +39,8 @@ class OrderEventName(StrEnum):
     REFUND_REQUESTED = "order.refund_requested"
     DELIVERY_RISK_FLAGGED = "order.delivery_risk_flagged"
     DELIVERY_RISK_CLEARED = "order.delivery_risk_cleared"
+    PAYOUT_ACCRUED = "order.payout_accrued"
+    PAYOUT_REVERSED = "order.payout_reversed"
 
 
 def event_for_state(state: OrderState) -> OrderEventName:

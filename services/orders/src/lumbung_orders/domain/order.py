@@ -27,11 +27,14 @@ from lumbung_orders.domain.events import (
 from lumbung_orders.domain.expiry import DEFAULT_CONFIRM_WITHIN, expires_at, not_yet_expired
 from lumbung_orders.domain.order_lines import HeldListing, PricedLine
 from lumbung_orders.domain.payments import PaymentMethod, PaymentStatus
+from lumbung_orders.domain.payouts import REFUNDED, Payout, reverse_open
 from lumbung_orders.domain.pricing import PlaceOrderRequest, PricedOrder
 from lumbung_orders.domain.rejection import TIMEOUT, RejectedLine
 from lumbung_orders.domain.states import Actor, OrderState, transition
 from lumbung_orders.domain.timeline import TimelineEntry
 
+_ACCRUED, _REVERSED = OrderEventName.PAYOUT_ACCRUED, OrderEventName.PAYOUT_REVERSED
+_RELEASE = OrderEventName.STOCK_RELEASE_REQUESTED
 UNFULFILLED_ENDINGS: Final = frozenset(
     {OrderState.REJECTED, OrderState.DECLINED, OrderState.CANCELLED, OrderState.EXPIRED}
 )
@@ -73,6 +76,9 @@ class Order(BaseModel):
     """Set on an order of a trip's expected catch (`domain.pre_orders`); None for the others."""
     payment_callback_ids: list[str] = []
     """Provider callback ids this order answered (`domain.callbacks`): replays change nothing."""
+    payouts: list[Payout] = []
+    """What members of a cooperative are owed for its lines, from completion (`domain.payouts`)."""
+    refund_reason: str | None = None
     timeline: list[TimelineEntry] = []
 
     @classmethod
@@ -104,7 +110,7 @@ class Order(BaseModel):
                 TimelineEntry(state=OrderState.PENDING, actor=Actor.BUYER, actor_id=buyer_id, at=at)
             ],
         )
-        placed = order._event(
+        placed = order.event(
             OrderEventName.PLACED, at, lines=order._stock_lines(), total=order.total
         )
         return order, [placed]
@@ -116,19 +122,20 @@ class Order(BaseModel):
         at: datetime,
         confirm_within: timedelta = DEFAULT_CONFIRM_WITHIN,
         held: Sequence[HeldListing] = (),
+        members: order_lines.Contributions | None = None,
     ) -> SagaReply:
         """Apply `stock.reserved`: reserve a pending order, or give stock back if it is too late.
 
-        An order placed before its listing was known is completed from `held` (`resolve`)."""
+        An order placed before its listing was known is completed from `held` (`resolve`); the
+        lines of a cooperative's listing keep whose stock was reserved (`with_shares`)."""
         if self.reservation_seen:
             return SagaReply(SagaOutcome.IGNORED)
         self.reservation_seen = True
         if self.state is not OrderState.PENDING:
-            release = self._event(
-                OrderEventName.STOCK_RELEASE_REQUESTED, at, lines=self._stock_lines()
-            )
+            release = self.event(_RELEASE, at, lines=self._stock_lines())
             return SagaReply(SagaOutcome.RELEASE, [release])
-        self.seller_id, self.lines = order_lines.resolve(self.seller_id, self.lines, held)
+        self.seller_id, lines = order_lines.resolve(self.seller_id, self.lines, held)
+        self.lines = order_lines.with_shares(self.seller_id, lines, members)
         self.total = order_lines.order_total(self.lines)
         self.stock_held = True
         waits = pre_orders.awaiting_landing(self.pre_order)  # its deadline starts at landing
@@ -143,9 +150,8 @@ class Order(BaseModel):
         if self.state is not OrderState.PENDING:
             return SagaReply(SagaOutcome.IGNORED)
         self.rejection_reason, self.rejected_line, self.expires_at = reason, line, None
-        return SagaReply(
-            SagaOutcome.APPLIED, self._move(OrderState.REJECTED, Actor.SYSTEM, None, at, reason)
-        )
+        events = self._move(OrderState.REJECTED, Actor.SYSTEM, None, at, reason)
+        return SagaReply(SagaOutcome.APPLIED, events)
 
     # People acting on the order.
 
@@ -206,32 +212,19 @@ class Order(BaseModel):
         return events + self._complete_if_done(at)
 
     def mark_refunded(self, actor: Actor, actor_id: str | None, at: datetime) -> list[OrderEvent]:
-        """The refund asked for by `order.refund_requested` was made."""
+        """The refund asked for by `order.refund_requested` was made; members' payouts reverse."""
         payments.accept_refund(self.payment_status, self.refund_requested, actor)
         self.payment_status = PaymentStatus.REFUNDED
-        return [self._event(OrderEventName.REFUNDED, at, actor=actor.value, actor_id=actor_id)]
+        events = [self.event(OrderEventName.REFUNDED, at, actor=actor.value, actor_id=actor_id)]
+        return events + self._reverse_payouts(at)
 
-    # Sea alerts.
-
-    def flag_delivery_risk(self, alert_id: str, at: datetime) -> list[OrderEvent]:
-        """Record that `alert_id` threatens this catch order; emit only when the flag turns on."""
-        if alert_id in self.risk_alert_ids:
-            return []
-        self.risk_alert_ids.append(alert_id)
-        if self.delivery_at_risk:
-            return []
-        self.delivery_at_risk = True
-        return [self._event(OrderEventName.DELIVERY_RISK_FLAGGED, at, alert_id=alert_id)]
-
-    def clear_delivery_risk(self, alert_id: str, at: datetime) -> list[OrderEvent]:
-        """Forget `alert_id`; the flag clears once no alert still threatens the order."""
-        if alert_id not in self.risk_alert_ids:
-            return []
-        self.risk_alert_ids.remove(alert_id)
-        if self.risk_alert_ids:
-            return []
-        self.delivery_at_risk = False
-        return [self._event(OrderEventName.DELIVERY_RISK_CLEARED, at, alert_id=alert_id)]
+    def refund_completed(
+        self, actor: Actor, actor_id: str | None, at: datetime, reason: str
+    ) -> list[OrderEvent]:
+        """An admin settles a dispute over a completed order: the buyer's money goes back."""
+        payments.check_refundable(self.state, self.payment_status, self.refund_requested, actor)
+        self.refund_reason = reason
+        return self._request_refund(at)
 
     # Internals.
 
@@ -259,7 +252,7 @@ class Order(BaseModel):
         if result.releases_stock:
             self.stock_held = False
             data["lines"] = self._stock_lines()
-        events = [self._event(event_for_state(target), at, **data)]
+        events = [self.event(event_for_state(target), at, **data)]
         if target in UNFULFILLED_ENDINGS:
             events += self._request_refund(at)
         return events
@@ -275,23 +268,32 @@ class Order(BaseModel):
     def _mark_paid(self, at: datetime, reference: str | None) -> list[OrderEvent]:
         self.payment_status = PaymentStatus.PAID
         method = self.payment_method.value
-        return [self._event(OrderEventName.PAID, at, method=method, reference=reference)]
+        return [self.event(OrderEventName.PAID, at, method=method, reference=reference)]
 
     def _request_refund(self, at: datetime) -> list[OrderEvent]:
         if not payments.needs_refund(self.payment_status) or self.refund_requested:
             return []
         self.refund_requested = True
         method = self.payment_method.value
-        return [self._event(OrderEventName.REFUND_REQUESTED, at, amount=self.total, method=method)]
+        return [self.event(OrderEventName.REFUND_REQUESTED, at, amount=self.total, method=method)]
 
     def _complete_if_done(self, at: datetime) -> list[OrderEvent]:
+        """Complete a delivered, paid order; each cooperative line's payout accrues in the same
+        write (an order completes once, so it accrues once)."""
         if not payments.can_complete(self.state, self.payment_status):
             return []
-        return self._move(OrderState.COMPLETED, Actor.SYSTEM, None, at)
+        events = self._move(OrderState.COMPLETED, Actor.SYSTEM, None, at)
+        self.payouts = order_lines.payouts_due(self.lines, at)
+        return events + [self.event(_ACCRUED, at, listing_id=p.listing_id) for p in self.payouts]
+
+    def _reverse_payouts(self, at: datetime) -> list[OrderEvent]:
+        self.payouts, listing_ids = reverse_open(self.payouts, self.refund_reason or REFUNDED, at)
+        return [self.event(_REVERSED, at, listing_id=listing_id) for listing_id in listing_ids]
 
     def _stock_lines(self) -> list[dict[str, Any]]:
         return [{"listing_id": line.listing_id, "quantity": line.quantity} for line in self.lines]
 
-    def _event(self, name: OrderEventName, at: datetime, **data: Any) -> OrderEvent:
+    def event(self, name: OrderEventName, at: datetime, **data: Any) -> OrderEvent:
+        """An event of this order, with its parties and state (`domain.risk` emits some too)."""
         common = {"buyer_id": self.buyer_id, "seller_id": self.seller_id, "state": self.state.value}
         return OrderEvent(name=name, order_id=self.order_id, occurred_at=at, data=common | data)

@@ -7,12 +7,22 @@ know yet, completed from the listing as listings reserved it (`HeldListing`, fro
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Final, Self
 
 from lumbung_shared.errors import ConflictError, Message
 from pydantic import BaseModel, ConfigDict, Field
+
+from lumbung_orders.domain.payouts import (
+    AggregatorTerms,
+    MemberShare,
+    Payout,
+    accrue,
+    checked_shares,
+)
 
 NOT_PRICED_YET: Final = ConflictError(
     "order-not-priced",
@@ -59,6 +69,10 @@ class PricedLine(BaseModel):
     quantity: int
     price_per_unit: int | None
     line_total: int | None
+    aggregator: AggregatorTerms | None = None
+    """Set on a line of a cooperative's listing (frozen at checkout, like the price)."""
+    shares: tuple[MemberShare, ...] = ()
+    """Whose stock the units are, as listings reserved them (first contributed, first sold)."""
 
     def resolved(self, held: HeldListing) -> Self:
         """This line completed from the listing as listings reserved it (the buyer's price, if
@@ -119,3 +133,46 @@ def resolve(
     if len(sellers) != 1 or any(line.listing_id not in by_id for line in lines):
         raise UnresolvedOrderError("stock.reserved does not name the order's seller and listings")
     return sellers.pop(), tuple(line.resolved(by_id[line.listing_id]) for line in lines)
+
+
+@dataclass(frozen=True)
+class Contributions:
+    """Whose stock `stock.reserved` held, by listing, and the terms of listings only known now."""
+
+    shares: Mapping[str, Sequence[MemberShare]] = field(default_factory=dict)
+    terms: Mapping[str, AggregatorTerms] = field(default_factory=dict)
+
+
+def with_shares(
+    seller_id: str, lines: Sequence[PricedLine], members: Contributions | None
+) -> tuple[PricedLine, ...]:
+    """The lines with the members' shares `stock.reserved` named (`payouts.SharesMismatchError`
+    when they do not sum to a line's quantity: unusable, like an unresolved reply).
+
+    A line that learned its listing only at reservation gets its terms from the snapshot as it
+    is then (`Contributions.terms`); failing that, the seller is the aggregator, with no fee.
+    """
+    if members is None:
+        return tuple(lines)
+    done = []
+    for line in lines:
+        line_shares = checked_shares(line.quantity, members.shares.get(line.listing_id, ()))
+        if not line_shares:
+            done.append(line)
+            continue
+        agreed = line.aggregator or members.terms.get(line.listing_id)
+        if agreed is None:
+            agreed = AggregatorTerms(
+                aggregator_id=seller_id, fee_basis_points=0, pooled=len(line_shares) > 1
+            )
+        done.append(line.model_copy(update={"aggregator": agreed, "shares": line_shares}))
+    return tuple(done)
+
+
+def payouts_due(lines: Iterable[PricedLine], at: datetime) -> list[Payout]:
+    """The payouts of a completed order: one per line sold for a cooperative's members."""
+    return [
+        accrue(line.listing_id, line.aggregator, line.line_total or 0, line.shares, at)
+        for line in lines
+        if line.aggregator is not None and line.shares
+    ]

@@ -99,3 +99,25 @@ def accept_refund(status: PaymentStatus, refund_requested: bool, actor: Actor) -
             ),
             payment_status=status.value,
         )
+
+
+def check_refundable(
+    state: OrderState, status: PaymentStatus, refund_requested: bool, actor: Actor
+) -> None:
+    """Check that an admin may send a completed order's money back (a settled dispute).
+
+    Orders that end undelivered ask for their refund by themselves (`Order._move`); a completed
+    one only by an admin's decision, once.
+    """
+    if actor is not Actor.ADMIN:
+        raise ForbiddenError()
+    if state is not OrderState.COMPLETED or status is not PaymentStatus.PAID or refund_requested:
+        raise ConflictError(
+            "refund-not-possible",
+            Message(
+                id="Hanya pesanan selesai yang sudah dibayar dapat dikembalikan dananya, sekali.",
+                en="Only a completed, paid order can be refunded, and only once.",
+            ),
+            state=state.value,
+            payment_status=status.value,
+        )

@@ -31,6 +31,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from lumbung_orders.domain.delivery import EXAMPLE_DELIVERY, DeliveryRequest
 from lumbung_orders.domain.order_lines import ListingKind, PricedLine, Unit, order_total
 from lumbung_orders.domain.payments import PaymentMethod
+from lumbung_orders.domain.payouts import AggregatorTerms
 from lumbung_orders.domain.pre_orders import ORDERABLE_STATUSES
 from lumbung_orders.domain.readable_text import ReadableText
 from lumbung_orders.domain.visibility import buyer_may_see_listing
@@ -141,6 +142,7 @@ class ListingSnapshot(BaseModel):
     origin_region: Annotated[str, Field(pattern=ORIGIN_REGION_PATTERN)]
     version: Annotated[int, Field(ge=0)]
     min_order: Annotated[int, Field(ge=1)] | None = None
+    aggregator: AggregatorTerms | None = None
 
 
 class PricedOrder(BaseModel):
@@ -238,6 +240,7 @@ def _price_line(line: OrderLineRequest, snapshot: ListingSnapshot) -> PricedLine
         quantity=line.quantity,
         price_per_unit=price,
         line_total=price * line.quantity,
+        aggregator=snapshot.aggregator,
     )
 
 

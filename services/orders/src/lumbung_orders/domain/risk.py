@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Final
 
-from lumbung_orders.domain.events import OrderEvent
+from lumbung_orders.domain.events import OrderEvent, OrderEventName
 from lumbung_orders.domain.order import Order
 from lumbung_orders.domain.order_lines import ListingKind
 from lumbung_orders.domain.states import OrderState
@@ -48,7 +48,7 @@ def flag_orders(
     events: list[OrderEvent] = []
     for order in orders:
         if is_at_risk(order, regencies):
-            events += order.flag_delivery_risk(alert_id, at)
+            events += flag_delivery_risk(order, alert_id, at)
     return events
 
 
@@ -56,5 +56,27 @@ def clear_orders(orders: Iterable[Order], alert_id: str, at: datetime) -> list[O
     """Take a cancelled or expired alert off every order; returns events of orders now clear."""
     events: list[OrderEvent] = []
     for order in orders:
-        events += order.clear_delivery_risk(alert_id, at)
+        events += clear_delivery_risk(order, alert_id, at)
     return events
+
+
+def flag_delivery_risk(order: Order, alert_id: str, at: datetime) -> list[OrderEvent]:
+    """Record that `alert_id` threatens this catch order; emit only when the flag turns on."""
+    if alert_id in order.risk_alert_ids:
+        return []
+    order.risk_alert_ids.append(alert_id)
+    if order.delivery_at_risk:
+        return []
+    order.delivery_at_risk = True
+    return [order.event(OrderEventName.DELIVERY_RISK_FLAGGED, at, alert_id=alert_id)]
+
+
+def clear_delivery_risk(order: Order, alert_id: str, at: datetime) -> list[OrderEvent]:
+    """Forget `alert_id`; the flag clears once no alert still threatens the order."""
+    if alert_id not in order.risk_alert_ids:
+        return []
+    order.risk_alert_ids.remove(alert_id)
+    if order.risk_alert_ids:
+        return []
+    order.delivery_at_risk = False
+    return [order.event(OrderEventName.DELIVERY_RISK_CLEARED, at, alert_id=alert_id)]

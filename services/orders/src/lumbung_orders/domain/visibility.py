@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from lumbung_shared.identity import Identity
+from lumbung_shared.identity import Identity, Role
 
 PUBLIC_LISTING_STATUSES: Final = frozenset(
     {"active", "paused", "sold_out", "pre_listed", "called_off"}
@@ -30,7 +30,8 @@ def may_see_listing(identity: Identity, seller_id: str, status: str) -> bool:
     """Whether `identity` may read the snapshot of a listing of `seller_id` in `status`."""
     if listing_is_public(status) or identity.is_admin:
         return True
-    return identity.is_seller and identity.subject == seller_id
+    sells = identity.is_seller or identity.role is Role.AGGREGATOR
+    return sells and identity.subject == seller_id
 
 
 def buyer_may_see_listing(buyer_id: str, seller_id: str, status: str) -> bool:

@@ -1,7 +1,8 @@
 """The stock saga's replies (`lumbung.stock.events`) → `usecases.record_stock_reply`.
 
 `stock.reserved` names the listings held (seller, price, title...), which complete an order
-placed before this service knew its listing.
+placed before this service knew its listing, and on a cooperative's listing whose stock the
+units are (`StockLine.shares`), which its payouts are split by.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from lumbung_shared.inbox import self_idempotent
 from lumbung_shared.kafka import EventHandler
 
 from lumbung_orders.domain.order_lines import HeldListing
+from lumbung_orders.domain.payouts import MemberShare
 from lumbung_orders.domain.rejection import RejectedLine
 
 
 def stock_handlers(
-    reserved: Callable[[str, list[HeldListing]], Awaitable[None]],
+    reserved: Callable[[str, list[HeldListing], dict[str, list[MemberShare]]], Awaitable[None]],
     rejected: Callable[[str, str, RejectedLine | None], Awaitable[None]],
 ) -> Mapping[str, EventHandler]:
     """Handlers by event type for the saga replies; the order recognises a repeated reply."""
@@ -27,7 +29,12 @@ def stock_handlers(
     async def on_reserved(event: Envelope[Any]) -> None:
         payload: StockReserved = event.payload
         held = [HeldListing.model_validate(listing.model_dump()) for listing in payload.listings]
-        await reserved(payload.order_id, held)
+        shares = {
+            line.listing_id: [MemberShare.model_validate(s.model_dump()) for s in line.shares]
+            for line in payload.lines
+            if line.shares
+        }
+        await reserved(payload.order_id, held, shares)
 
     async def on_rejected(event: Envelope[Any]) -> None:
         payload: StockRejected = event.payload

@@ -7,6 +7,8 @@ The aggregate speaks in `OrderEvent`s; other services speak the contract in
 - `order.paid` → `payment.confirmed`; `order.refund_requested` → `payment.refund_requested`;
   `order.refunded` → `payment.refunded` (money facts live in the payment namespace and topic).
 - `order.delivery_risk_flagged` / `order.delivery_risk_cleared` → the same names on the wire.
+- `order.payout_accrued` / `order.payout_reversed` → `payout.accrued` / `payout.reversed` on
+  the payout topic, one per cooperative line (`data.listing_id`), from the order's ledger.
 - `order.stock_release_requested` (stock was reserved for an order that had already ended, e.g.
   the buyer cancelled, or the reservation deadline passed, before `stock.reserved` arrived) →
   the same name on the wire, with the order's real state and lines.
@@ -28,10 +30,12 @@ from typing import Any, Final
 from lumbung_shared.events import Envelope, EventPayload, new_event
 from lumbung_shared.events import orders as wire
 from lumbung_shared.events import payments as wire_payments
+from lumbung_shared.events import payouts as wire_payouts
 from lumbung_shared.observability import correlation_id
 
 from lumbung_orders.domain.events import OrderEvent, OrderEventName
 from lumbung_orders.domain.order import Order
+from lumbung_orders.domain.payouts import REFUNDED
 
 LATE_RESERVATION_REASON: Final = "release-late-reservation"
 
@@ -139,6 +143,32 @@ def _risk(
     return build
 
 
+def _payout(model: type[wire_payouts.PayoutEvent]) -> Callable[[Order, OrderEvent], EventPayload]:
+    def build(order: Order, event: OrderEvent) -> EventPayload:
+        listing_id = event.data.get("listing_id")
+        payout = next((p for p in order.payouts if p.listing_id == listing_id), None)
+        if payout is None:  # the order records the payout in the write that emits the event
+            raise ValueError(f"order {order.order_id} has no payout for listing {listing_id}")
+        reversal = issubclass(model, wire_payouts.PayoutReversed)
+        reason = {"reason": payout.reversal_reason or REFUNDED} if reversal else {}
+        return model(
+            order_id=order.order_id,
+            aggregator_id=payout.aggregator_id,
+            listing_id=payout.listing_id,
+            total=payout.total,
+            fee=payout.fee,
+            shares=[
+                wire_payouts.PayoutShare(
+                    member_id=share.member_id, quantity=share.quantity, amount=share.amount
+                )
+                for share in payout.shares
+            ],
+            **reason,
+        )
+
+    return build
+
+
 _OTHER: Final[dict[OrderEventName, Callable[[Order, OrderEvent], EventPayload]]] = {
     OrderEventName.STOCK_RELEASE_REQUESTED: _late_release,
     OrderEventName.PAID: _payment(wire_payments.PaymentConfirmed),
@@ -146,4 +176,6 @@ _OTHER: Final[dict[OrderEventName, Callable[[Order, OrderEvent], EventPayload]]]
     OrderEventName.REFUNDED: _payment(wire_payments.PaymentRefunded),
     OrderEventName.DELIVERY_RISK_FLAGGED: _risk(wire.OrderDeliveryRiskFlagged),
     OrderEventName.DELIVERY_RISK_CLEARED: _risk(wire.OrderDeliveryRiskCleared),
+    OrderEventName.PAYOUT_ACCRUED: _payout(wire_payouts.PayoutAccrued),
+    OrderEventName.PAYOUT_REVERSED: _payout(wire_payouts.PayoutReversed),
 }

@@ -37,7 +37,10 @@ INDEXES: Final = (
     IndexModel([("buyer_id", ASCENDING), ("updated_at", ASCENDING)], name="buyer_updated"),
     IndexModel([("seller_id", ASCENDING), ("updated_at", ASCENDING)], name="seller_updated"),
     IndexModel([("state", ASCENDING), ("expires_at", ASCENDING)], name="state_expires"),
+    IndexModel([("payout_members", ASCENDING), ("payout_at", ASCENDING)], name="payout_members"),
+    IndexModel([("payout_aggregators", ASCENDING), ("payout_at", ASCENDING)], name="payout_aggs"),
 )
+PAYOUT_PARTIES: Final = frozenset({"payout_members", "payout_aggregators"})
 
 
 def to_document(order: Order) -> Document:
@@ -52,6 +55,11 @@ def to_document(order: Order) -> Document:
             and (code := regency_of(line.origin_region))
         }
     )
+    fields["payout_members"] = sorted(
+        {share.member_id for payout in order.payouts for share in payout.shares}
+    )
+    fields["payout_aggregators"] = sorted({payout.aggregator_id for payout in order.payouts})
+    fields["payout_at"] = min((p.accrued_at for p in order.payouts), default=None)
     return fields
 
 
@@ -139,6 +147,21 @@ class OrderRepository:
     async def _ids(self, query: Document, limit: int) -> list[str]:
         cursor = self._collection.find(query, {"_id": 1}).limit(limit)
         return [doc["_id"] async for doc in cursor]
+
+    async def with_payouts_of(
+        self, party: str, party_id: str, start: datetime, end: datetime, limit: int
+    ) -> list[Order]:
+        """Orders whose payouts accrued in [start, end) and name `party_id` as `party`
+        (`payout_members` or `payout_aggregators`), oldest first, at most `limit`.
+
+        Indexed on MongoDB; FerretDB scans every order for it, hence the callers' bounds.
+        """
+        if party not in PAYOUT_PARTIES:
+            raise ValueError(f"not a payout party field: {party}")
+        query = {party: party_id, "payout_at": {"$gte": start, "$lt": end}}
+        cursor = self._collection.find(query, _READ_PROJECTION)
+        cursor = cursor.sort([("payout_at", ASCENDING), ("_id", ASCENDING)]).limit(limit)
+        return [from_document(doc).order async for doc in cursor]
 
     async def page(self, listing: OrderListing, limit: int) -> list[StoredOrder]:
         """Up to `limit` orders matching `listing`, in its sort order."""

@@ -15,7 +15,7 @@ from lumbung_shared.cursors import InvalidCursorError, decode_cursor, encode_cur
 from lumbung_shared.errors import NotFoundError
 from lumbung_shared.identity import Identity, Role
 
-from lumbung_orders.domain.access import may_see
+from lumbung_orders.domain.access import may_see, sells
 from lumbung_orders.domain.states import OrderState
 from lumbung_orders.domain.stored_order import StoredOrder
 from lumbung_orders.storage.orders import OrderListing, OrderRepository, PageKey
@@ -60,7 +60,7 @@ class FindOrders:
         """A buyer's orders, a seller's incoming orders; admins all, filterable by party."""
         if caller.role is Role.BUYER:
             buyer_id, seller_id = caller.subject, None
-        elif caller.is_seller:
+        elif sells(caller):
             buyer_id, seller_id = None, caller.subject
         if since is not None and since.tzinfo is None:
             since = since.replace(tzinfo=UTC)
