@@ -4,8 +4,8 @@ Five farmers each put 20 kg of shallots (33 333 rupiah/kg) into their cooperativ
 5 %). Buyers order 30 kg (cash on delivery) and 50 kg (bank transfer); a third 30 kg is
 refused. As each order completes, `payout.accrued` says who is owed what: the units come from
 the oldest contributions, the fee and the members' amounts sum exactly to the order's total.
-Each member sees only their own money; the cooperative sees its statement; a refund of a
-completed order reverses its payout.
+Each member sees only their own money, and keeps it after leaving; the cooperative sees its
+statement; a refund of a completed order reverses its payout.
 """
 
 from __future__ import annotations
@@ -96,6 +96,16 @@ class TestPoolPayouts:
 
             await self._member_sees_only_their_money(stack, gateway, joined[1], first, second)
             await self._statement_sums_the_members(gateway, coop, ids, first, second)
+
+            # A member who leaves keeps what they are owed: the ledger is the orders'.
+            first_member, first_headers = joined[0]
+            left = await gateway.delete(
+                f"/v1/cooperatives/memberships/{coop.id}", headers=first_headers
+            )
+            assert (left.status_code, left.json()["status"]) == (200, "ended")
+            kept = await gateway.get("/v1/payouts/mine", headers=first_headers)
+            assert kept.status_code == 200, kept.text
+            assert kept.json()["owed"] == 633_327, first_member
 
             asked = await act(gateway, admin, paid["id"], "refund-request", reason="damaged-goods")
             assert asked.status_code == 200, asked.text
