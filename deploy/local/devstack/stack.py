@@ -1,8 +1,7 @@
 """The whole stack: Kafka, FerretDB, topics and the four services, on chosen ports.
 
-Every service serves its Prometheus registry on a metrics port of its own. Optionally the
-stack also runs Jaeger (`tracing`: the services export their spans to it) and Prometheus
-(`prometheus`: scraping those metrics ports, with the alert rules loaded).
+Every service serves its Prometheus registry on a metrics port of its own; optionally the stack
+runs Jaeger (`tracing`: spans go there) and Prometheus (`prometheus`: scraping those, rules on).
 
 `make up` runs one stack on the default ports with data in the cache; each test session runs
 its own on free ports in a temporary folder, so tests never depend on (or disturb) a stack that
@@ -123,11 +122,9 @@ class Stack:
     service_env: dict[str, dict[str, str]] = field(default_factory=dict)
     tracing: bool = False
     trace_sample_ratio: float | None = None
-    """With tracing: the share of traces the gateway starts that are kept (`None`: all), as
-    `parentbased_traceidratio`, so the services follow the gateway's decision."""
+    """Share of the gateway's traces kept (`parentbased_traceidratio`; `None`: all)."""
     trace_export_delay_ms: int = 200
-    """With tracing: how long spans wait to be exported in batches (the SDK's default is 5 s;
-    200 ms lets a test find them soon)."""
+    """Span batches' delay (the SDK's 5 s default; 200 ms lets a test find them soon)."""
     prometheus: bool = False
 
     def __post_init__(self) -> None:

@@ -22,13 +22,13 @@ from lumbung_shared.clock import utc_now
 from lumbung_shared.errors import DomainError
 from pydantic import ValidationError
 
-from lumbung_weather_alerts.domain.feed import FeedStatus
 from lumbung_weather_alerts.domain.fishing_ground_feed import FishingGroundFeed
 from lumbung_weather_alerts.domain.fishing_grounds import ForecastBody
 from lumbung_weather_alerts.domain.scope import RegionScope
 from lumbung_weather_alerts.domain.ssrf import UnsafeUrlError
 from lumbung_weather_alerts.storage.feed_client import FeedFetchError
 from lumbung_weather_alerts.storage.feed_sources import FeedSourceRepository
+from lumbung_weather_alerts.usecases.feed_polling import FeedPoll, FeedUnavailableError
 from lumbung_weather_alerts.usecases.publish_forecast import PublishForecast
 
 log = logging.getLogger(__name__)
@@ -40,10 +40,6 @@ Sleep = Callable[[float], Awaitable[None]]
 POSTED_BY = "zppi-feed"
 """Who `posted_by` names for forecasts read from the feed."""
 MAX_PAUSE_SECONDS = 10.0
-
-
-class FeedUnavailableError(Exception):
-    """The feed could not be fetched in this poll."""
 
 
 class ReadFishingGroundFeed:
@@ -68,26 +64,15 @@ class ReadFishingGroundFeed:
 
     async def poll_once(self) -> None:
         """Fetch, parse and apply the feed once; never raises for a bad feed."""
-        now = utc_now()
-        try:
-            feed = FishingGroundFeed.model_validate_json(await self._fetch_with_retries())
-        except (FeedUnavailableError, ValidationError) as exc:
-            log.warning(
-                "fishing-ground feed skipped", extra={"feed": self._url, "error": str(exc)[:300]}
-            )
-            status = await self._sources.record_failure(self._url, _describe(exc), now)
-            self._warn_if_stale(status)
-            return
-        if feed.issued_at == await self._sources.last_issued_at(self._url):
-            status = await self._sources.record_success(self._url, feed.issued_at, now, 0, 0)
-            self._warn_if_stale(status)
-            return
-        accepted, skipped = await self._apply(feed, now)
-        await self._sources.record_success(self._url, feed.issued_at, now, accepted, skipped)
-        log.info(
-            "fishing-ground feed applied",
-            extra={"feed": self._url, "accepted": accepted, "skipped": skipped},
+        poll = FeedPoll(
+            "fishing-ground",
+            self._url,
+            self._sources,
+            fetch=self._fetch_with_retries,
+            parse=FishingGroundFeed.model_validate_json,
+            apply=self._apply,
         )
+        await poll.poll_once(utc_now())
 
     async def _apply(self, feed: FishingGroundFeed, now: datetime) -> tuple[int, int]:
         accepted = skipped = 0
@@ -118,13 +103,3 @@ class ReadFishingGroundFeed:
                     raise FeedUnavailableError(f"{type(exc).__name__}: {exc}") from exc
                 await self._sleep(min(0.5 * 2 ** (attempt - 1), MAX_PAUSE_SECONDS))
         raise FeedUnavailableError("no attempt made")
-
-    def _warn_if_stale(self, status: FeedStatus) -> None:
-        if status is FeedStatus.STALE:
-            log.warning("fishing-ground feed is stale", extra={"feed": self._url})
-
-
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return f"malformed feed: {exc.error_count()} error(s)"
-    return str(exc)

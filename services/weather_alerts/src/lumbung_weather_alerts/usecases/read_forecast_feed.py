@@ -17,18 +17,15 @@ import httpx
 from lumbung_shared.errors import DomainError
 from pydantic import ValidationError
 
-from lumbung_weather_alerts.domain.feed import MAX_FEED_BYTES, FeedStatus, ForecastFeed
+from lumbung_weather_alerts.domain.feed import MAX_FEED_BYTES, ForecastFeed
 from lumbung_weather_alerts.domain.observations import Observation
 from lumbung_weather_alerts.domain.scope import RegionScope
 from lumbung_weather_alerts.settings import WeatherAlertsSettings
 from lumbung_weather_alerts.storage.feed_sources import FeedSourceRepository
+from lumbung_weather_alerts.usecases.feed_polling import FeedPoll, FeedUnavailableError
 from lumbung_weather_alerts.usecases.report_observation import ReportObservation
 
 log = logging.getLogger(__name__)
-
-
-class FeedUnavailableError(Exception):
-    """The feed could not be fetched in this poll."""
 
 
 class ReadForecastFeed:
@@ -48,25 +45,15 @@ class ReadForecastFeed:
 
     async def poll_once(self) -> None:
         """Fetch, parse and apply the feed once."""
-        now = datetime.now(UTC)
-        try:
-            raw = await self._fetch()
-            feed = ForecastFeed.model_validate_json(raw)
-        except (FeedUnavailableError, ValidationError) as exc:
-            log.warning("forecast feed skipped", extra={"feed": self._url, "error": str(exc)[:300]})
-            status = await self._sources.record_failure(self._url, _describe(exc), now)
-            self._warn_if_stale(status)
-            return
-        if feed.issued_at == await self._sources.last_issued_at(self._url):
-            status = await self._sources.record_success(self._url, feed.issued_at, now, 0, 0)
-            self._warn_if_stale(status)
-            return
-        accepted, skipped = await self._apply(feed, now)
-        await self._sources.record_success(self._url, feed.issued_at, now, accepted, skipped)
-        log.info(
-            "forecast feed applied",
-            extra={"feed": self._url, "accepted": accepted, "skipped": skipped},
+        poll = FeedPoll(
+            "forecast",
+            self._url,
+            self._sources,
+            fetch=self._fetch,
+            parse=ForecastFeed.model_validate_json,
+            apply=self._apply,
         )
+        await poll.poll_once(datetime.now(UTC))
 
     async def _apply(self, feed: ForecastFeed, now: datetime) -> tuple[int, int]:
         accepted = skipped = 0
@@ -97,10 +84,6 @@ class ReadForecastFeed:
                     await asyncio.sleep(min(0.5 * 2 ** (attempt - 1), 10.0))
         raise AssertionError("unreachable")
 
-    def _warn_if_stale(self, status: FeedStatus) -> None:
-        if status is FeedStatus.STALE:
-            log.warning("forecast feed is stale", extra={"feed": self._url})
-
 
 async def _get_bounded(client: httpx.AsyncClient, url: str) -> bytes:
     """GET the feed, refusing non-200 answers and bodies over `MAX_FEED_BYTES`."""
@@ -113,9 +96,3 @@ async def _get_bounded(client: httpx.AsyncClient, url: str) -> bytes:
             if len(body) > MAX_FEED_BYTES:
                 raise FeedUnavailableError("feed too large")
         return bytes(body)
-
-
-def _describe(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return f"malformed feed: {exc.error_count()} error(s)"
-    return str(exc)
